@@ -1,0 +1,252 @@
+"""Peer support: fellowships (AA, SMART Recovery…), their local groups and the meetings they hold."""
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from resources.models import (
+    Address,
+    Listing,
+    ListingKind,
+    ListingStatus,
+    Term,
+    TimeStampedModel,
+    Weekday,
+    validate_time_zone,
+)
+from resources.vocabularies import Vocabulary
+
+
+class FellowshipApproach(models.TextChoices):
+    TWELVE_STEP = "twelve_step", _("12-step")
+    SECULAR = "secular", _("Secular")
+    FAITH_BASED = "faith_based", _("Faith-based")
+
+
+class FellowshipAudience(models.TextChoices):
+    IN_RECOVERY = "in_recovery", _("People in recovery")
+    FAMILY_AND_FRIENDS = "family_and_friends", _("Family and friends")
+    BOTH = "both", _("People in recovery and their family and friends")
+
+
+class Fellowship(TimeStampedModel):
+    name = models.CharField(_("name"), max_length=120, unique=True)
+    short_name = models.CharField(
+        _("short name"),
+        max_length=40,
+        unique=True,
+        help_text=_("How people say it: AA, NA, SMART. Used by the feed importer."),
+    )
+    slug = models.SlugField(_("slug"), max_length=140, unique=True)
+    approach = models.CharField(_("approach"), max_length=16, choices=FellowshipApproach)
+    audience = models.CharField(_("who it is for"), max_length=20, choices=FellowshipAudience)
+    website = models.URLField(_("website"), blank=True, default="")
+    description = models.TextField(_("description"), blank=True, default="")
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("fellowship")
+        verbose_name_plural = _("fellowships")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(approach__in=FellowshipApproach.values),
+                name="fellowship_approach_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(audience__in=FellowshipAudience.values),
+                name="fellowship_audience_valid",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class SupportGroup(Listing):
+    """A local group of a fellowship: a typed listing whose meetings are listed below it."""
+
+    KIND = ListingKind.SUPPORT_GROUP
+
+    fellowship = models.ForeignKey(
+        Fellowship,
+        on_delete=models.PROTECT,
+        related_name="groups",
+        verbose_name=_("fellowship"),
+    )
+
+    vocabularies = (Vocabulary.LANGUAGE, Vocabulary.POPULATION, Vocabulary.ACCESSIBILITY)
+
+    class Meta:
+        verbose_name = _("peer support group")
+        verbose_name_plural = _("peer support groups")
+
+
+class Place(TimeStampedModel, Address):
+    """Where meetings happen when that is not the group's own address: a church hall, a clubhouse."""
+
+    name = models.CharField(
+        _("name"), max_length=200, help_text=_("For example “St. Luke's parish hall, room 2”.")
+    )
+    notes = models.CharField(
+        _("directions"),
+        max_length=300,
+        blank=True,
+        default="",
+        help_text=_("How to find the room: “side door on Elm St., downstairs”."),
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("meeting place")
+        verbose_name_plural = _("meeting places")
+        constraints = Address.address_constraints("place")
+
+    def __str__(self):
+        return f"{self.name}, {self.town}" if self.town else self.name
+
+
+class Attendance(models.TextChoices):
+    IN_PERSON = "in_person", _("In person")
+    ONLINE = "online", _("Online")
+    HYBRID = "hybrid", _("In person and online")
+
+
+class MeetingStatus(models.TextChoices):
+    ACTIVE = "active", _("Active")
+    TEMPORARILY_CLOSED = "temporarily_closed", _("Temporarily closed")
+    INACTIVE = "inactive", _("No longer meets")
+
+
+class MeetingQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(status=MeetingStatus.ACTIVE)
+
+    def listed(self):
+        """Active meetings of published groups: what the public sees."""
+        return self.active().filter(group__status=ListingStatus.PUBLISHED)
+
+
+class Meeting(TimeStampedModel):
+    group = models.ForeignKey(
+        SupportGroup,
+        on_delete=models.PROTECT,
+        related_name="meetings",
+        verbose_name=_("group"),
+    )
+    name = models.CharField(_("name"), max_length=200)
+    slug = models.SlugField(_("slug"), max_length=220, unique=True)
+    weekday = models.PositiveSmallIntegerField(_("day"), choices=Weekday)
+    start_time = models.TimeField(_("starts"))
+    end_time = models.TimeField(_("ends"), null=True, blank=True)
+    time_zone = models.CharField(
+        _("time zone"),
+        max_length=64,
+        validators=[validate_time_zone],
+        help_text=_("IANA name of the meeting's own time zone, for example America/Denver."),
+    )
+    attendance = models.CharField(
+        _("attendance"), max_length=10, choices=Attendance, default=Attendance.IN_PERSON
+    )
+    place = models.ForeignKey(
+        Place,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="meetings",
+        verbose_name=_("place"),
+        help_text=_("Leave empty when the meeting is at the group's own address."),
+    )
+    conference_url = models.URLField(_("online meeting link"), blank=True, default="")
+    conference_url_notes = models.CharField(
+        _("online meeting notes"),
+        max_length=300,
+        blank=True,
+        default="",
+        help_text=_("Meeting ID and passcode, if people need them."),
+    )
+    conference_phone = models.CharField(_("dial-in phone"), max_length=60, blank=True, default="")
+    conference_phone_notes = models.CharField(
+        _("dial-in notes"), max_length=300, blank=True, default=""
+    )
+    types = models.ManyToManyField(
+        Term,
+        verbose_name=_("meeting types"),
+        blank=True,
+        related_name="meetings",
+        limit_choices_to={"vocabulary": Vocabulary.MEETING_TYPE},
+    )
+    notes = models.TextField(_("notes"), blank=True, default="")
+    status = models.CharField(
+        _("status"), max_length=20, choices=MeetingStatus, default=MeetingStatus.ACTIVE
+    )
+
+    objects = MeetingQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["weekday", "start_time", "name"]
+        verbose_name = _("meeting")
+        verbose_name_plural = _("meetings")
+        indexes = [models.Index(fields=["weekday", "start_time"], name="meeting_day_time")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(weekday__gte=0, weekday__lte=6), name="meeting_weekday_range"
+            ),
+            models.CheckConstraint(
+                condition=Q(end_time__isnull=True) | Q(end_time__gt=models.F("start_time")),
+                name="meeting_ends_after_start",
+            ),
+            models.CheckConstraint(
+                condition=Q(attendance__in=Attendance.values), name="meeting_attendance_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=MeetingStatus.values), name="meeting_status_valid"
+            ),
+            # People must be able to join an online or hybrid meeting.
+            models.CheckConstraint(
+                condition=Q(attendance=Attendance.IN_PERSON)
+                | ~Q(conference_url="")
+                | ~Q(conference_phone=""),
+                name="meeting_online_has_link_or_phone",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.get_weekday_display()} {self.start_time:%H:%M})"
+
+    def get_absolute_url(self):
+        return reverse("groups:meeting_detail", kwargs={"slug": self.slug})
+
+    @property
+    def is_in_person(self):
+        return self.attendance in (Attendance.IN_PERSON, Attendance.HYBRID)
+
+    @property
+    def is_online(self):
+        return self.attendance in (Attendance.ONLINE, Attendance.HYBRID)
+
+    @property
+    def location(self):
+        """Where to go: the meeting's own place, else the group's address (or None if online)."""
+        if not self.is_in_person:
+            return None
+        return self.place or self.group
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        if self.end_time and self.start_time and self.end_time <= self.start_time:
+            errors["end_time"] = _("The meeting must end after it starts.")
+        if self.is_online and not (self.conference_url or self.conference_phone):
+            errors["conference_url"] = _(
+                "An online or hybrid meeting needs a link or a dial-in phone number."
+            )
+        if self.is_in_person and self.place is None:
+            group = getattr(self, "group", None)
+            if group is not None and not group.has_coordinates:
+                errors["place"] = _(
+                    "Choose a place: the group has no address with coordinates to meet at."
+                )
+        if errors:
+            raise ValidationError(errors)

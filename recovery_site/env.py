@@ -1,0 +1,91 @@
+"""Read settings from the environment.
+
+Each helper returns a safe default when the variable is unset and raises
+``ImproperlyConfigured`` naming the variable when its value cannot be used, so a
+typo stops start-up instead of silently running with the wrong configuration.
+"""
+
+import os
+from pathlib import Path
+from urllib.parse import parse_qsl, unquote, urlsplit
+from zoneinfo import available_timezones
+
+from django.core.exceptions import ImproperlyConfigured
+
+TRUE_WORDS = {"1", "true", "yes", "on"}
+FALSE_WORDS = {"0", "false", "no", "off", ""}
+
+
+def env_str(name, default=""):
+    return os.environ.get(name, default)
+
+
+def env_bool(name, default=False):
+    raw = os.environ.get(name)
+    if raw is None:
+        return default
+    word = raw.strip().lower()
+    if word in TRUE_WORDS:
+        return True
+    if word in FALSE_WORDS:
+        return False
+    raise ImproperlyConfigured(f"{name} must be true or false (1/0, yes/no, on/off), not {raw!r}.")
+
+
+def env_list(name, default=()):
+    raw = os.environ.get(name)
+    if raw is None:
+        return list(default)
+    return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def env_time_zone(name, default="UTC"):
+    value = os.environ.get(name, default).strip()
+    if value not in available_timezones():
+        raise ImproperlyConfigured(
+            f"{name} must be an IANA time zone name such as America/Chicago, not {value!r}."
+        )
+    return value
+
+
+SQLITE_SCHEMES = {"sqlite"}
+POSTGRES_SCHEMES = {"postgres", "postgresql", "pgsql"}
+
+
+def parse_database_url(url, *, name="DATABASE_URL", base_dir=Path(".")):
+    """Turn ``postgres://user:pass@host:5432/db`` or ``sqlite:///path`` into a DATABASES entry."""
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError as error:
+        raise ImproperlyConfigured(f"{name} is not a valid URL ({error}).") from None
+    scheme = parts.scheme.lower()
+    if scheme in SQLITE_SCHEMES:
+        # sqlite:///relative.db is relative to the project; sqlite:////abs/path is absolute.
+        path = unquote(parts.path[1:] if parts.path.startswith("/") else parts.path)
+        if not path:
+            raise ImproperlyConfigured(f"{name} names no SQLite file: use sqlite:///db.sqlite3.")
+        path = Path(path)
+        return {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": path if path.is_absolute() else base_dir / path,
+        }
+    if scheme in POSTGRES_SCHEMES:
+        database = unquote(parts.path.lstrip("/"))
+        if not database:
+            raise ImproperlyConfigured(
+                f"{name} names no database: use postgres://USER@HOST:5432/DATABASE."
+            )
+        options = dict(parse_qsl(parts.query))
+        return {
+            "ENGINE": "django.db.backends.postgresql",
+            "NAME": database,
+            "USER": unquote(parts.username or ""),
+            "PASSWORD": unquote(parts.password or ""),
+            "HOST": parts.hostname or "",
+            "PORT": str(port or ""),
+            "OPTIONS": options,
+        }
+    raise ImproperlyConfigured(
+        f"{name} must start with postgres:// or sqlite:///, not {parts.scheme or url!r}."
+    )

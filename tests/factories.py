@@ -1,0 +1,132 @@
+"""Small factory functions: the one way tests make data.
+
+Each returns a saved, valid object; keyword arguments override any field.
+"""
+
+import itertools
+from datetime import date, time
+from decimal import Decimal
+
+from groups.models import Attendance, Fellowship, Meeting, Place, SupportGroup
+from resources.models import (
+    Clinician,
+    ClinicianRole,
+    CommunityResource,
+    CommunityResourceType,
+    Helpline,
+    HelplineType,
+    ListingStatus,
+    SoberHomeServes,
+    SoberLivingHome,
+    Term,
+    TreatmentProgram,
+)
+from resources.vocabularies import Vocabulary
+
+_numbers = itertools.count(1)
+
+# A corner of Chicago's Lincoln Park, for listings that need a place.
+CHICAGO = {
+    "address_line1": "2400 N Clark St",
+    "city": "Chicago",
+    "region": "IL",
+    "postal_code": "60614",
+    "latitude": Decimal("41.924800"),
+    "longitude": Decimal("-87.641400"),
+}
+
+
+def _unique(prefix):
+    return f"{prefix}-{next(_numbers)}"
+
+
+def term(vocabulary, code):
+    return Term.objects.get(vocabulary=vocabulary, code=code)
+
+
+def _listing_fields(name_prefix, fields):
+    slug = fields.pop("slug", None) or _unique(name_prefix.lower().replace(" ", "-"))
+    defaults = {
+        "name": f"{name_prefix} {slug}",
+        "slug": slug,
+        "summary": f"Invented {name_prefix.lower()} for tests.",
+        "status": ListingStatus.PUBLISHED,
+        "phone": "312-555-0100",
+        "last_verified_on": date(2026, 10, 1),
+        **CHICAGO,
+    }
+    defaults.update(fields)
+    return defaults
+
+
+def _with_terms(listing, terms):
+    """Attach terms given as {vocabulary: [code, …]}."""
+    for vocabulary, codes in (terms or {}).items():
+        listing.terms.add(*Term.objects.filter(vocabulary=vocabulary, code__in=codes))
+    return listing
+
+
+def make_clinician(terms=None, **fields):
+    fields.setdefault("role", ClinicianRole.THERAPIST)
+    return _with_terms(Clinician.objects.create(**_listing_fields("Clinician", fields)), terms)
+
+
+def make_treatment_program(terms=None, **fields):
+    return _with_terms(TreatmentProgram.objects.create(**_listing_fields("Program", fields)), terms)
+
+
+def make_sober_living_home(terms=None, **fields):
+    fields.setdefault("serves", SoberHomeServes.ALL)
+    fields.setdefault("location_precision", "approximate")
+    return _with_terms(
+        SoberLivingHome.objects.create(**_listing_fields("Sober home", fields)), terms
+    )
+
+
+def make_helpline(terms=None, **fields):
+    fields.setdefault("helpline_type", HelplineType.HOTLINE)
+    fields.setdefault("offers_in_person", False)
+    fields.setdefault("offers_phone", True)
+    return _with_terms(Helpline.objects.create(**_listing_fields("Helpline", fields)), terms)
+
+
+def make_community_resource(terms=None, **fields):
+    fields.setdefault("resource_type", CommunityResourceType.RECOVERY_CENTER)
+    return _with_terms(
+        CommunityResource.objects.create(**_listing_fields("Community", fields)), terms
+    )
+
+
+def fellowship(short_name="AA"):
+    """One of the fellowships seeded after migrate."""
+    return Fellowship.objects.get(short_name=short_name)
+
+
+def make_support_group(terms=None, **fields):
+    fields.setdefault("fellowship", fellowship())
+    return _with_terms(SupportGroup.objects.create(**_listing_fields("Group", fields)), terms)
+
+
+def make_place(**fields):
+    defaults = {"name": _unique("Hall"), **CHICAGO}
+    defaults.update(fields)
+    return Place.objects.create(**defaults)
+
+
+def make_meeting(types=(), **fields):
+    if "group" not in fields:
+        fields["group"] = make_support_group()
+    slug = fields.pop("slug", None) or _unique("meeting")
+    defaults = {
+        "name": f"Meeting {slug}",
+        "slug": slug,
+        "weekday": 1,
+        "start_time": time(19, 0),
+        "end_time": time(20, 0),
+        "time_zone": "America/Chicago",
+        "attendance": Attendance.IN_PERSON,
+    }
+    defaults.update(fields)
+    meeting = Meeting.objects.create(**defaults)
+    meeting.types.add(*Term.objects.filter(vocabulary=Vocabulary.MEETING_TYPE, code__in=types))
+    return meeting
