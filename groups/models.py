@@ -1,4 +1,4 @@
-"""Peer support: fellowships (AA, SMART Recovery…), their local groups and the meetings they hold."""
+"""Peer support: fellowships (AA, SMART Recovery…), their local groups and their meetings."""
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -84,7 +84,7 @@ class SupportGroup(Listing):
 
 
 class Place(TimeStampedModel, Address):
-    """Where meetings happen when that is not the group's own address: a church hall, a clubhouse."""
+    """Where meetings happen when not at the group's own address: a church hall, a clubhouse."""
 
     name = models.CharField(
         _("name"), max_length=200, help_text=_("For example “St. Luke's parish hall, room 2”.")
