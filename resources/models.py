@@ -406,7 +406,11 @@ class Listing(TimeStampedModel, Address):
                 )
             if self.offers_in_person and not self.has_coordinates:
                 raise ValidationError(
-                    _("A published in-person listing needs its latitude and longitude.")
+                    {
+                        "latitude": _(
+                            "A published in-person listing needs its latitude and longitude."
+                        )
+                    }
                 )
 
 

@@ -16,6 +16,7 @@ from resources.models import (
     Helpline,
     HelplineType,
     ListingStatus,
+    Organization,
     SoberHomeServes,
     SoberLivingHome,
     Term,
@@ -42,6 +43,11 @@ def _unique(prefix):
 
 def term(vocabulary, code):
     return Term.objects.get(vocabulary=vocabulary, code=code)
+
+
+def make_organization(**fields):
+    slug = fields.pop("slug", None) or _unique("org")
+    return Organization.objects.create(**{"name": f"Organization {slug}", "slug": slug, **fields})
 
 
 def _listing_fields(name_prefix, fields):
