@@ -5,5 +5,5 @@ from groups import views
 app_name = "groups"
 
 urlpatterns = [
-    path("meetings/<slug:slug>/", views.meeting_detail, name="meeting_detail"),
+    path("meetings/<slug:slug>/", views.MeetingDetailView.as_view(), name="meeting_detail"),
 ]

@@ -1,5 +1,25 @@
-from django.shortcuts import render
+from django.views.generic import DetailView
+
+from groups.models import Meeting, MeetingStatus
+from resources.models import ListingStatus
+from resources.views import KIND_NAMES
 
 
-def meeting_detail(request, slug):
-    return render(request, "groups/meeting_detail.html", {})
+class MeetingDetailView(DetailView):
+    template_name = "groups/meeting_detail.html"
+    context_object_name = "meeting"
+
+    def get_queryset(self):
+        # A temporarily closed meeting keeps its page, with a notice, so shared links still
+        # explain what happened; a meeting that no longer meets is gone.
+        return (
+            Meeting.objects.filter(
+                status__in=[MeetingStatus.ACTIVE, MeetingStatus.TEMPORARILY_CLOSED],
+                group__status=ListingStatus.PUBLISHED,
+            )
+            .select_related("group__fellowship", "place")
+            .prefetch_related("types")
+        )
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(kind_name=KIND_NAMES[self.object.group.kind], **kwargs)

@@ -1,4 +1,5 @@
 from django.urls import path
+from django.views.generic import TemplateView
 
 from resources import views
 
@@ -6,5 +7,7 @@ app_name = "resources"
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path("listings/<slug:slug>/", views.listing_detail, name="listing_detail"),
+    path("about/", TemplateView.as_view(template_name="resources/about.html"), name="about"),
+    path("privacy/", TemplateView.as_view(template_name="resources/privacy.html"), name="privacy"),
+    path("listings/<slug:slug>/", views.ListingDetailView.as_view(), name="listing_detail"),
 ]

@@ -1,0 +1,144 @@
+"""Small formatting helpers for listing and meeting pages: phone links, hours, terms, times.
+
+They only rearrange what the view already loaded; none of them touches the database.
+"""
+
+import re
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from django import template
+from django.utils import dateformat, timezone
+
+from resources.models import Weekday
+
+register = template.Library()
+
+# Monday first, as people read a week; the data counts Sunday as 0.
+WEEK_FROM_MONDAY = [*Weekday][1:] + [Weekday.SUNDAY]
+
+_KEYPAD = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "22233344455566677778889999")
+# Whatever follows an extension marker or a pause is not part of the number to dial.
+_EXTENSION = re.compile(r"(?i)\b(?:ext(?:ension)?|x)(?=[\s.:]*\d)|[,;]")
+
+
+@register.filter
+def dialable(number):
+    """The number as a tel:/sms: link needs it: "312-555-0100 ext. 2" -> "+13125550100".
+
+    Letters are read off the keypad (1-800-662-HELP); ten-digit numbers are taken to be
+    North American; short codes such as 988 are left alone.
+    """
+    number = _EXTENSION.split(str(number))[0].strip()
+    digits = re.sub(r"\D", "", number.upper().translate(_KEYPAD))
+    if number.startswith("+"):
+        return f"+{digits}"
+    if len(digits) == 10:
+        return f"+1{digits}"
+    if len(digits) == 11 and digits.startswith("1"):
+        return f"+{digits}"
+    return digits
+
+
+@register.filter
+def web_url(url):
+    """The address only if it is an ordinary web link; never javascript: or data: from a feed."""
+    url = str(url).strip()
+    return url if re.match(r"(?i)https?://", url) else ""
+
+
+@register.filter
+def bare_url(url):
+    """A web address as people say it: "example.org/help" for "https://www.example.org/help/"."""
+    return re.sub(r"^https?://(www\.)?", "", str(url)).rstrip("/")
+
+
+def clock(value):
+    """A time of day in plain US style: 7:00 PM."""
+    return dateformat.time_format(value, "g:i A")
+
+
+@register.filter
+def weekly_hours(periods):
+    """Opening periods as seven days from Monday, each with its periods or none (closed).
+
+    An empty list means no hours were given at all, which is not the same as closed.
+    """
+    periods = list(periods)
+    if not periods:
+        return []
+    by_day = {day: [] for day in Weekday}
+    for period in periods:
+        by_day[period.weekday].append(f"{clock(period.opens)} to {clock(period.closes)}")
+    return [{"day": day.label, "periods": by_day[day]} for day in WEEK_FROM_MONDAY]
+
+
+@register.filter
+def by_vocabulary(terms):
+    """{vocabulary code: [terms…]} from terms already loaded, keeping their order."""
+    grouped = {}
+    for term in terms:
+        grouped.setdefault(term.vocabulary, []).append(term)
+    return grouped
+
+
+@register.filter
+def monday_first(items):
+    """Meetings (or anything with a Sunday-0 ``weekday``) reordered to start the week Monday."""
+    return sorted(items, key=lambda item: (item.weekday + 6) % 7)
+
+
+@dataclass(frozen=True)
+class MeetingTime:
+    """The next occurrence of a weekly meeting, in the meeting's own time zone."""
+
+    start: datetime
+    end: datetime | None
+
+    @property
+    def day(self):
+        return Weekday.of(self.start).label
+
+    @property
+    def date(self):
+        return dateformat.format(self.start, "l, F j")
+
+    @property
+    def start_text(self):
+        return clock(self.start)
+
+    @property
+    def end_text(self):
+        return clock(self.end) if self.end else ""
+
+    @property
+    def zone(self):
+        """The abbreviation in force on that day: CST in winter, CDT in summer."""
+        return self.start.tzname()
+
+    @property
+    def zone_city(self):
+        """ "Chicago" for America/Chicago, to say "Chicago time" to people elsewhere."""
+        return self.start.tzinfo.key.rsplit("/", 1)[-1].replace("_", " ")
+
+
+def next_occurrence(meeting, now=None):
+    zone = ZoneInfo(meeting.time_zone)
+    now = (now or timezone.now()).astimezone(zone)
+    day = now.date() + timedelta(days=(meeting.weekday - Weekday.of(now)) % 7)
+    start = datetime.combine(day, meeting.start_time, tzinfo=zone)
+    end = datetime.combine(day, meeting.end_time, tzinfo=zone) if meeting.end_time else None
+    # Today's meeting counts until it is over (or for an hour when no end time is given).
+    if (end or start + timedelta(hours=1)) <= now:
+        start += timedelta(days=7)
+        # Arithmetic on zoneinfo datetimes keeps the wall-clock time, and the offset (CST or
+        # CDT) follows the new date.
+        end = end + timedelta(days=7) if end else None
+    return MeetingTime(start=start, end=end)
+
+
+@register.filter
+def meeting_time(meeting):
+    """The next occurrence: ``{% with when=meeting|meeting_time %}{{ when.zone }}…``."""
+    return next_occurrence(meeting)
