@@ -231,6 +231,18 @@ class ListingQuerySet(models.QuerySet):
         """Join every typed child table, so ``listing.specific`` costs no query."""
         return self.select_related(*KIND_RELATIONS.values(), "organization")
 
+    def search(self, text):
+        """Listings matching ``text``, annotated with ``rank`` (higher is better)."""
+        from resources.search import search_listings
+
+        return search_listings(self, text)
+
+    def near(self, location, miles):
+        """Listings within ``miles`` of ``location``, annotated with ``distance`` in miles."""
+        from resources.geo import within_radius
+
+        return within_radius(self, location, miles)
+
     def counts_by_kind(self):
         """{kind: number of listings}, in one grouped query."""
         rows = self.order_by().values_list("kind").annotate(total=models.Count("pk"))
