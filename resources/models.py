@@ -6,13 +6,17 @@ in a child table (Django multi-table inheritance). The ``kind`` column copies th
 child's type onto the base row so that counting and filtering by kind needs no join.
 """
 
-from zoneinfo import available_timezones
+from collections import defaultdict
+from functools import cache
+from zoneinfo import ZoneInfo, available_timezones
 
+import zipcodes
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from resources.vocabularies import Vocabulary
@@ -48,6 +52,20 @@ def validate_time_zone(value):
             _("%(value)s is not an IANA time zone name such as America/Chicago."),
             params={"value": value},
         )
+
+
+@cache
+def time_zone_of_postal_code(postal_code, country="US"):
+    """The IANA time zone of a US ZIP code, from the offline ZIP table; "" when unknown."""
+    if country != "US" or not postal_code:
+        return ""
+    try:
+        matches = zipcodes.matching(postal_code[:5])
+    except (ValueError, TypeError):
+        return ""
+    zone = matches[0]["timezone"] if matches else ""
+    # The ZIP table has a few entries that are not IANA names; never store those.
+    return zone if zone in available_timezones() else ""
 
 
 class LocationPrecision(models.TextChoices):
@@ -243,6 +261,26 @@ class ListingQuerySet(models.QuerySet):
 
         return within_radius(self, location, miles)
 
+    def open_now(self, moment=None):
+        """Listings open at ``moment`` (default: now) in their own time zones, or open 24/7."""
+        moment = moment or timezone.now()
+        zones = self.exclude(time_zone="").order_by().values_list("time_zone", flat=True)
+        # Zones whose clocks read the same weekday and time share one condition.
+        zones_by_local_time = defaultdict(list)
+        for zone in set(zones):
+            local = moment.astimezone(ZoneInfo(zone))
+            zones_by_local_time[(Weekday.of(local), local.time())].append(zone)
+        open_hours = Q(pk__in=[])
+        for (weekday, local_time), zone_names in zones_by_local_time.items():
+            open_hours |= Q(
+                listing__time_zone__in=zone_names,
+                weekday=weekday,
+                opens__lte=local_time,
+                closes__gt=local_time,
+            )
+        open_listings = OpeningHours.objects.filter(open_hours).values("listing_id")
+        return self.filter(Q(open_24_7=True) | Q(pk__in=open_listings))
+
     def counts_by_kind(self):
         """{kind: number of listings}, in one grouped query."""
         rows = self.order_by().values_list("kind").annotate(total=models.Count("pk"))
@@ -321,6 +359,18 @@ class Listing(TimeStampedModel, Address):
         help_text=_("For example “Closed on public holidays” or “Walk-ins until 3 pm.”"),
     )
 
+    time_zone = models.CharField(
+        _("time zone"),
+        max_length=64,
+        blank=True,
+        default="",
+        validators=[validate_time_zone],
+        help_text=_(
+            "IANA name such as America/Denver, for “open now”. Left empty, it is taken from the "
+            "US ZIP code."
+        ),
+    )
+
     last_verified_on = models.DateField(
         _("last verified on"),
         null=True,
@@ -376,6 +426,8 @@ class Listing(TimeStampedModel, Address):
 
     def save(self, *args, **kwargs):
         self.kind = self.listing_kind
+        if not self.time_zone:
+            self.time_zone = time_zone_of_postal_code(self.postal_code, self.country)
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):

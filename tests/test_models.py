@@ -1,6 +1,6 @@
 """The data model: what must always hold is held by the database, and the domain verbs work."""
 
-from datetime import date, datetime, time
+from datetime import UTC, date, datetime, time
 from decimal import Decimal
 
 import pytest
@@ -358,3 +358,37 @@ def test_the_thirteen_fellowships_are_seeded():
     assert Fellowship.objects.get(short_name="Al-Anon").audience == (
         FellowshipAudience.FAMILY_AND_FRIENDS
     )
+
+
+# Opening hours are read in each listing's own time zone.
+
+
+def test_time_zone_comes_from_the_zip_code_when_not_given():
+    denver = factories.make_clinician(postal_code="80205")
+    chicago = factories.make_clinician(postal_code="60614")
+    explicit = factories.make_clinician(postal_code="60614", time_zone="America/Phoenix")
+
+    assert denver.time_zone == "America/Denver"
+    assert chicago.time_zone == "America/Chicago"
+    assert explicit.time_zone == "America/Phoenix"
+
+
+def test_open_now_reads_hours_in_each_listings_own_time_zone(django_assert_num_queries):
+    chicago = factories.make_clinician(postal_code="60614")  # America/Chicago
+    denver = factories.make_clinician(postal_code="80205")  # America/Denver, an hour behind
+    always = factories.make_helpline(open_24_7=True)
+    for listing in (chicago, denver):
+        OpeningHours.objects.create(listing=listing, weekday=1, opens=time(9), closes=time(17))
+    # Monday 23 November 2026, 16:30 in Chicago = 15:30 in Denver = 22:30 UTC.
+    moment = datetime(2026, 11, 23, 22, 30, tzinfo=UTC)
+
+    with django_assert_num_queries(2):  # the zones in use, then the listings
+        open_now = set(Listing.objects.open_now(moment).values_list("pk", flat=True))
+    assert open_now == {chicago.pk, denver.pk, always.pk}
+
+    # 17:30 in Chicago is after closing; 16:30 in Denver is still open.
+    later = datetime(2026, 11, 23, 23, 30, tzinfo=UTC)
+    assert set(Listing.objects.open_now(later).values_list("pk", flat=True)) == {
+        denver.pk,
+        always.pk,
+    }
