@@ -1,6 +1,6 @@
-from django.apps import AppConfig
+from django.apps import AppConfig, apps
 from django.db import connections
-from django.db.models.signals import post_migrate
+from django.db.models.signals import m2m_changed, post_migrate, post_save
 
 
 def sync_vocabulary_terms(sender, using="default", **kwargs):
@@ -20,3 +20,20 @@ class ResourcesConfig(AppConfig):
         # After every migrate (and after the test runner flushes the database) the
         # vocabulary table matches resources/vocabularies.py.
         post_migrate.connect(sync_vocabulary_terms, sender=self)
+        self.connect_search_signals()
+
+    def connect_search_signals(self):
+        """Keep each listing's stored search text in step with what it is made of."""
+        from resources import search
+        from resources.models import Listing
+
+        # A typed listing (Clinician, SupportGroup…) sends post_save as its own class.
+        for model in apps.get_models():
+            if issubclass(model, Listing):
+                post_save.connect(search.refresh_saved_listing, sender=model)
+        m2m_changed.connect(
+            search.refresh_listings_with_changed_terms, sender=Listing.terms.through
+        )
+        for model in search.RELATED_TEXT:
+            post_save.connect(search.refresh_listings_of_related, sender=model)
+        post_migrate.connect(search.index_unindexed_listings, sender=self)

@@ -11,6 +11,7 @@ from functools import cache
 from zoneinfo import ZoneInfo, available_timezones
 
 import zipcodes
+from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -46,8 +47,14 @@ class Weekday(models.IntegerChoices):
         return cls((day.weekday() + 1) % 7)
 
 
+@cache
+def known_time_zones():
+    # available_timezones() rescans the tz database on every call (~15 ms).
+    return frozenset(available_timezones())
+
+
 def validate_time_zone(value):
-    if value not in available_timezones():
+    if value not in known_time_zones():
         raise ValidationError(
             _("%(value)s is not an IANA time zone name such as America/Chicago."),
             params={"value": value},
@@ -65,7 +72,7 @@ def time_zone_of_postal_code(postal_code, country="US"):
         return ""
     zone = matches[0]["timezone"] if matches else ""
     # The ZIP table has a few entries that are not IANA names; never store those.
-    return zone if zone in available_timezones() else ""
+    return zone if zone in known_time_zones() else ""
 
 
 class LocationPrecision(models.TextChoices):
@@ -386,6 +393,13 @@ class Listing(TimeStampedModel, Address):
     )
     source_url = models.URLField(_("source URL"), blank=True, default="")
 
+    # Kept up to date by resources.search (signals and refresh_search_index()); the GIN
+    # indexes on search_keywords and search_vector are PostgreSQL-only and are created
+    # in migration 0003_listing_search, not declared here, so SQLite migrates the same model.
+    search_document = models.TextField(_("search document"), blank=True, default="", editable=False)
+    search_keywords = models.TextField(_("search keywords"), blank=True, default="", editable=False)
+    search_vector = SearchVectorField(_("search vector"), null=True, editable=False)
+
     objects = ListingQuerySet.as_manager()
 
     # The vocabularies a curator fills in for this kind; typed kinds extend it.
@@ -401,7 +415,11 @@ class Listing(TimeStampedModel, Address):
         ordering = ["name"]
         verbose_name = _("listing")
         verbose_name_plural = _("listings")
-        indexes = [models.Index(fields=["kind", "status"], name="listing_kind_status")]
+        indexes = [
+            models.Index(fields=["kind", "status"], name="listing_kind_status"),
+            # Serves the bounding box that distance searches start with.
+            models.Index(fields=["latitude", "longitude"], name="listing_coordinates"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(kind__in=ListingKind.values), name="listing_kind_valid"

@@ -1,11 +1,480 @@
-"""Text search over listings. Placeholder: replaced by the full-text search work."""
+"""Text search over listings: "Find help".
 
-from django.db.models import FloatField, Q, Value
+Every listing stores its searchable text, computed here in Python because it gathers
+related rows (vocabulary terms, the fellowship, the organization) that a database
+trigger could not see:
+
+- ``search_document``: all of it as plain folded words, " like this ", in four
+  sections by weight separated by "|", which the SQLite search looks words up in;
+- ``search_keywords``: the short, structured part (name, what it is, town, terms), which
+  PostgreSQL compares with trigrams to forgive typos (GIN ``gin_trgm_ops`` index);
+- ``search_vector``: on PostgreSQL only, the weighted ``tsvector`` (GIN index) that
+  PostgreSQL computes from those sections: A the name, B what it is and the summary,
+  C facts such as the town and vocabulary terms, D the description and notes.
+
+Signals keep the three fresh when a listing, its terms, its organization or its
+fellowship change; anything that bypasses signals (``bulk_create``, ``loaddata``, an
+importer) calls ``refresh_search_index()`` afterwards.
+
+Queries are read as PostgreSQL's websearch syntax: words must all match, "quoted
+phrases" match as phrases, ``-word`` excludes, ``or`` separates alternatives. Words
+and phrases from ``resources/synonyms.py`` are expanded into alternatives. Only the
+first ``MAX_QUERY_LENGTH`` characters and ``MAX_ATOMS`` words or phrases are read,
+so any input, however long or odd, makes one bounded query.
+
+On PostgreSQL, when nothing matches exactly, trigram similarity forgives typos
+("alchoholics anonymus", "sobr living"). The SQLite path, for local development,
+matches whole words (and simple plurals) in ``search_document`` and has no typo
+tolerance.
+"""
+
+import operator
+import re
+from contextlib import contextmanager
+from contextvars import ContextVar
+from functools import reduce
+from typing import NamedTuple
+
+from django.contrib.postgres.lookups import TrigramWordSimilar
+from django.contrib.postgres.search import (
+    SearchQuery,
+    SearchRank,
+    SearchVector,
+    TrigramWordSimilarity,
+)
+from django.db import connections
+from django.db.models import Case, Exists, F, FloatField, Func, Q, TextField, Value, When
+from django.db.models.functions import Coalesce
+
+from groups.models import SupportGroup
+from resources.models import (
+    Clinician,
+    CommunityResource,
+    Helpline,
+    Listing,
+    Organization,
+    SoberHomeCertification,
+    SoberLivingHome,
+    Term,
+    TreatmentProgram,
+)
+from resources.synonyms import IGNORED_WORDS, LONGEST_PHRASE, WORD, expand, fold
+
+MAX_QUERY_LENGTH = 200
+MAX_ATOMS = 16
+CONFIG = "english"
+# ts_rank normalization: 1 divides by the log of the document length, so a long
+# description mentioning a word many times does not beat a name; 32 maps to 0..1.
+# Not ts_rank_cd: cover density rewards query words standing close together, which in
+# a document of concatenated fields punishes "spanish therapist" (a role and a language).
+RANK_NORMALIZATION = 1 | 32
+# How much trigram closeness of the typed words to the keywords adds to the rank: a
+# tie-breaker among exact matches, the whole rank among typo matches.
+TRIGRAM_RANK_WEIGHT = 0.1
+# Typed text shorter than this is never matched by trigrams: "na" is similar to any
+# word starting with "na".
+MIN_TYPO_LENGTH = 5
+
+
+# The stored text ------------------------------------------------------------------
+
+
+class Document(NamedTuple):
+    """A listing's searchable text, by weight; each part is folded words and spaces."""
+
+    name: str  # A
+    labels: str  # B: what it is: kind, role, fellowship, type
+    summary: str  # B
+    facts: str  # C: town, vocabulary terms, organization, delivery
+    text: str  # D: description and notes
+
+    @property
+    def keywords(self):
+        return f" {_join(self.name, self.labels, self.facts)} "
+
+    @property
+    def sections(self):
+        """The four weights A to D in one text, separated by "|" (never in a word)."""
+        sections = (self.name, _join(self.labels, self.summary), self.facts, self.text)
+        return f" {' | '.join(sections)} "
+
+
+# search_vector, computed by PostgreSQL from the weighted sections of search_document.
+VECTOR = reduce(
+    operator.add,
+    (
+        SearchVector(
+            Func(
+                F("search_document"),
+                Value("|"),
+                Value(number),
+                function="split_part",
+                output_field=TextField(),
+            ),
+            weight=weight,
+            config=CONFIG,
+        )
+        for number, weight in enumerate("ABCD", start=1)
+    ),
+)
+
+
+def _join(*texts):
+    return " ".join(text for text in texts if text)
+
+
+def _words(*texts):
+    return " ".join(word for text in texts if text for word in WORD.findall(fold(str(text))))
+
+
+def document(listing):
+    """The ``Document`` of ``listing``: a base Listing loaded with its kind and terms."""
+    specific = listing.specific
+    labels = [listing.get_kind_display()]
+    facts = [listing.organization.name if listing.organization else ""]
+    facts += [listing.city, listing.region, listing.postal_code, *listing.delivery_modes]
+    if listing.open_24_7:
+        facts.append("open 24/7")
+    terms = list(listing.terms.all())
+    facts += [term.label for term in terms]
+    facts += sorted({str(term.get_vocabulary_display()) for term in terms})
+    kind_labels, kind_facts = _kind_parts(specific)
+    return Document(
+        name=_words(listing.name),
+        labels=_words(*labels, *kind_labels),
+        summary=_words(listing.summary),
+        facts=_words(*facts, *kind_facts),
+        text=_words(listing.description, listing.cost_notes, listing.hours_notes),
+    )
+
+
+def _kind_parts(listing):
+    """(labels, facts) that only this kind of listing has."""
+    match listing:
+        case Clinician():
+            return [listing.get_role_display()], [listing.credentials]
+        case TreatmentProgram() if listing.is_opioid_treatment_program:
+            return ["opioid treatment program (OTP)", "methadone clinic"], []
+        case SoberLivingHome():
+            facts = [f"serves {listing.get_serves_display()}", listing.certifying_body]
+            if listing.certification != SoberHomeCertification.NONE:
+                facts.append(listing.get_certification_display())
+            if listing.allows_medication:
+                facts.append(SoberLivingHome._meta.get_field("allows_medication").verbose_name)
+            return [], facts
+        case Helpline():
+            return [listing.get_helpline_type_display()], [listing.get_scope_display()]
+        case CommunityResource():
+            return [listing.get_resource_type_display()], []
+        case SupportGroup():
+            fellowship = listing.fellowship
+            return (
+                [fellowship.name, fellowship.short_name, "meetings"],
+                [fellowship.get_approach_display(), fellowship.get_audience_display()],
+            )
+    return [], []
+
+
+def refresh_search_index(queryset=None, *, batch_size=500):
+    """Recompute the stored search text of the listings in ``queryset`` (default: all).
+
+    ``queryset`` may be of Listing or of a typed kind. Works in batches: one query
+    reads the listings with their kinds; per batch, one reads their terms, one UPDATE
+    writes the text and, on PostgreSQL, one more computes the vectors from it.
+    Returns the number of listings refreshed.
+    """
+    listings = Listing.objects.all()
+    if queryset is not None:
+        listings = listings.using(queryset.db).filter(pk__in=queryset.values("pk"))
+    listings = (
+        listings.order_by("pk")
+        .with_kind_details()
+        .select_related("supportgroup__fellowship")
+        .prefetch_related("terms")
+    )
+    count, batch = 0, []
+    for listing in listings.iterator(chunk_size=batch_size):
+        doc = document(listing)
+        listing.search_document, listing.search_keywords = doc.sections, doc.keywords
+        batch.append(listing)
+        if len(batch) == batch_size:
+            count += _write(listings.db, batch)
+            batch = []
+    return count + _write(listings.db, batch)
+
+
+def _write(db, listings):
+    if not listings:
+        return 0
+    rows = Listing.objects.using(db)
+    count = rows.bulk_update(listings, ["search_document", "search_keywords"])
+    if connections[db].vendor == "postgresql":
+        # Computed by PostgreSQL from the stored text: one expression for the whole batch
+        # rather than one per listing, which costs Django far more than the database.
+        rows.filter(pk__in=[listing.pk for listing in listings]).update(search_vector=VECTOR)
+    return count
+
+
+# Signal receivers, connected in ResourcesConfig.ready() -----------------------------
+
+# Set while a bulk load runs: each save would otherwise re-index its listing (and each
+# change of its terms again), which doubles the time of a first demo load.
+_deferred = ContextVar("search_index_deferred", default=False)
+
+
+@contextmanager
+def deferred_search_index():
+    """Skip per-save refreshes inside the block, then refresh the whole index once."""
+    token = _deferred.set(True)
+    try:
+        yield
+    finally:
+        _deferred.reset(token)
+    refresh_search_index()
+
+
+def refresh_saved_listing(sender, instance, raw=False, using="default", **kwargs):
+    # Fixtures are loaded raw, before their related rows: refresh after loading them.
+    if not raw and not _deferred.get():
+        refresh_search_index(Listing.objects.using(using).filter(pk=instance.pk))
+
+
+def refresh_listings_with_changed_terms(sender, instance, action, reverse, pk_set, using, **kwargs):
+    if reverse and action == "pre_clear":
+        # A term is losing all its listings: remember which, they are gone by post_clear.
+        instance._search_listing_pks = list(
+            instance.listings.using(using).values_list("pk", flat=True)
+        )
+        return
+    if action not in ("post_add", "post_remove", "post_clear") or _deferred.get():
+        return
+    if not reverse:
+        pks = [instance.pk]
+    elif action == "post_clear":
+        pks = getattr(instance, "_search_listing_pks", [])
+    else:
+        pks = pk_set
+    if pks:
+        refresh_search_index(Listing.objects.using(using).filter(pk__in=pks))
+
+
+# Rows whose names are copied into the search text of listings, and the path to them.
+RELATED_TEXT = {
+    Organization: "organization",
+    Term: "terms",
+    SupportGroup._meta.get_field("fellowship").related_model: "supportgroup__fellowship",
+}
+
+
+def refresh_listings_of_related(sender, instance, raw=False, using="default", **kwargs):
+    if not raw and not _deferred.get():
+        lookup = RELATED_TEXT[sender]
+        refresh_search_index(Listing.objects.using(using).filter(**{lookup: instance}))
+
+
+def index_unindexed_listings(sender, using="default", **kwargs):
+    """After migrate, index listings that have never been (rows older than the index)."""
+    connection = connections[using]
+    table = Listing._meta.db_table
+    with connection.cursor() as cursor:
+        if table not in connection.introspection.table_names(cursor):
+            return
+        columns = {
+            col.name for col in connection.introspection.get_table_description(cursor, table)
+        }
+    # Skip when migrating backwards to before the search columns existed.
+    if "search_document" in columns:
+        refresh_search_index(Listing.objects.using(using).filter(search_document=""))
+
+
+# Reading a query --------------------------------------------------------------------
+
+
+class Atom(NamedTuple):
+    """One thing the query asks for: any of ``phrases`` (or none, when negated)."""
+
+    phrases: tuple[tuple[str, ...], ...]  # the first is what was typed
+    negated: bool = False
+
+    @property
+    def typed(self):
+        return " ".join(self.phrases[0])
+
+
+class _Chunk(NamedTuple):
+    words: tuple[str, ...]
+    negated: bool
+    quoted: bool
+
+    @property
+    def plain(self):
+        return not (self.negated or self.quoted)
+
+
+def parse_query(text):
+    """``text`` as alternatives (read: any of) of atoms (read: all of).
+
+    "suboxone -online or \"al anon\"" gives two alternatives: (suboxone or its
+    synonyms, and not online or its synonyms), or the phrase "al anon".
+    """
+    branches = [[]]
+    for negated, quoted, chunk in _TOKEN.findall(fold(text[:MAX_QUERY_LENGTH])):
+        if chunk == "or" and not negated:
+            branches.append([])
+            continue
+        words = tuple(WORD.findall(quoted or chunk))
+        if words:
+            branches[-1].append(_Chunk(words, bool(negated), bool(quoted)))
+    query, budget = [], MAX_ATOMS
+    for chunks in branches:
+        atoms = _atoms(chunks)[:budget]
+        budget -= len(atoms)
+        if atoms:
+            query.append(tuple(atoms))
+    return tuple(query)
+
+
+def _atoms(chunks):
+    atoms, start = [], 0
+    while start < len(chunks):
+        chunk = chunks[start]
+        if not chunk.plain:
+            # Quotes mean these exact words: no synonyms.
+            phrases = (chunk.words,) if chunk.quoted else expand(chunk.words) or (chunk.words,)
+            atoms.append(Atom(phrases, chunk.negated))
+            start += 1
+            continue
+        # The longest run of plain chunks that the synonym table knows: "methadone clinic".
+        end, phrases = start + 1, None
+        for stop in range(min(len(chunks), start + LONGEST_PHRASE), start, -1):
+            run = chunks[start:stop]
+            if all(c.plain for c in run):
+                phrases = expand(tuple(word for c in run for word in c.words))
+                if phrases:
+                    end = stop
+                    break
+        if phrases:
+            atoms.append(Atom(phrases))
+        elif chunk.words not in {(word,) for word in IGNORED_WORDS}:
+            atoms.append(Atom((chunk.words,)))
+        start = end
+    return atoms
+
+
+# -"a phrase", "a phrase, -word, word. An unclosed quote runs to the end.
+_TOKEN = re.compile(r'(-?)(?:"([^"]*)"?|([^\s"]+))')
+
+
+# Searching ----------------------------------------------------------------------------
 
 
 def search_listings(queryset, text):
-    words = text.split()
-    condition = Q()
-    for word in words:
-        condition &= Q(name__icontains=word) | Q(summary__icontains=word)
-    return queryset.filter(condition).annotate(rank=Value(1.0, output_field=FloatField()))
+    """``queryset`` filtered to listings matching ``text``, annotated with ``rank``.
+
+    Higher rank is better; callers order by ``-rank``. Empty text (or text of only
+    punctuation and ignored words) leaves the queryset unfiltered, ranked 0. Only the
+    first ``MAX_QUERY_LENGTH`` characters are read. Builds the query without running
+    any: the caller's evaluation is the one SQL query.
+    """
+    query = parse_query(text or "")
+    if not query:
+        return queryset.annotate(rank=Value(0.0, output_field=FloatField()))
+    if connections[queryset.db].vendor == "postgresql":
+        return _search_postgresql(queryset, query)
+    return _search_sqlite(queryset, query)
+
+
+def _any_of(items):
+    return reduce(operator.or_, items)
+
+
+def _all_of(items):
+    return reduce(operator.and_, items)
+
+
+def _tsquery(phrase):
+    search_type = "phrase" if len(phrase) > 1 else "plain"
+    return SearchQuery(" ".join(phrase), search_type=search_type, config=CONFIG)
+
+
+def _atom_tsquery(atom):
+    if atom.negated:
+        return _all_of(~_tsquery(phrase) for phrase in atom.phrases)
+    return _any_of(_tsquery(phrase) for phrase in atom.phrases)
+
+
+def _similar(typed):
+    # keywords %> typed: uses the trigram index; pg_trgm.word_similarity_threshold (0.6).
+    return Q(TrigramWordSimilar(F("search_keywords"), Value(typed)))
+
+
+def _typo_match(branch):
+    """Trigram matching of one alternative, for when no listing matches exactly."""
+    positive = [atom for atom in branch if not atom.negated]
+    negative = [atom for atom in branch if atom.negated]
+    typed = " ".join(atom.typed for atom in positive)
+    if len(typed.replace(" ", "")) < MIN_TYPO_LENGTH:
+        return None
+    # The whole text as one ("sobr living"), or each word on its own ("spansh therapist").
+    match = _similar(typed)
+    if len(positive) > 1:
+        match |= _all_of(map(_exact_or_similar, positive))
+    if negative:
+        match &= Q(search_vector=_all_of(_atom_tsquery(atom) for atom in negative))
+    return match
+
+
+def _exact_or_similar(atom):
+    exact = Q(search_vector=_atom_tsquery(atom))
+    return (exact | _similar(atom.typed)) if len(atom.typed) >= MIN_TYPO_LENGTH else exact
+
+
+def _search_postgresql(queryset, query):
+    tsquery = _any_of(_all_of(_atom_tsquery(atom) for atom in branch) for branch in query)
+    matches = Q(search_vector=tsquery)
+    typos = [match for match in map(_typo_match, query) if match is not None]
+    if typos:
+        # Trigrams only when nothing matches exactly: "na meeting" must not find every
+        # listing with a word like "meetings".
+        matches |= _any_of(typos) & ~Exists(queryset.filter(search_vector=tsquery))
+    rank = Coalesce(
+        SearchRank(F("search_vector"), tsquery, normalization=RANK_NORMALIZATION),
+        0.0,
+    )
+    typed = " ".join(atom.typed for branch in query for atom in branch if not atom.negated)
+    if typed:
+        rank += TrigramWordSimilarity(typed, "search_keywords") * TRIGRAM_RANK_WEIGHT
+    return queryset.filter(matches).annotate(rank=rank)
+
+
+def _contains(phrase, field="search_document"):
+    """Whole words, in a stored text of words between single spaces; plurals forgiven."""
+    *head, last = phrase
+    lasts = {last, f"{last}s"}
+    if len(last) > 3 and last.endswith("s") and not last.endswith("ss"):
+        lasts.add(last[:-1])
+    return _any_of(
+        Q(**{f"{field}__contains": " ".join(["", *head, word, ""])}) for word in sorted(lasts)
+    )
+
+
+def _search_sqlite(queryset, query):
+    """Every word or phrase (or a synonym) must appear in the stored document.
+
+    No typo tolerance here. Rank: 1, plus 1 for each part of the query found in the
+    name, or 0.5 when found in the keywords (what it is, town, terms).
+    """
+
+    def atom_matches(atom):
+        found = _any_of(_contains(phrase) for phrase in atom.phrases)
+        return ~found if atom.negated else found
+
+    matches = _any_of(_all_of(map(atom_matches, branch)) for branch in query)
+    rank = Value(1.0)
+    for atom in (atom for branch in query for atom in branch if not atom.negated):
+        rank += Case(
+            When(_any_of(Q(name__icontains=" ".join(p)) for p in atom.phrases), then=1.0),
+            When(_any_of(_contains(p, "search_keywords") for p in atom.phrases), then=0.5),
+            default=0.0,
+        )
+    return queryset.filter(matches).annotate(rank=rank)

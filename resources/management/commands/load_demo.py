@@ -11,6 +11,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from resources.management.demo_data import DEFAULT_DATA_DIR, DemoDataError, load_demo_data
+from resources.search import deferred_search_index
 
 # The order the summary line lists the models in.
 MODELS = [
@@ -56,7 +57,8 @@ class Command(BaseCommand):
         log = self.stdout.write if verbosity >= 2 else None
         started = time.monotonic()
         try:
-            stats = load_demo_data(data_dir, log=log)
+            with deferred_search_index():
+                stats = load_demo_data(data_dir, log=log)
         except DemoDataError as error:
             problems = "\n".join(f"  {problem}" for problem in error.problems)
             raise CommandError(
