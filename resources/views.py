@@ -1,57 +1,132 @@
+from dataclasses import dataclass
+from http import HTTPStatus
+
+from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db.models import Prefetch
 from django.shortcuts import render
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext as _
+from django.views.decorators.vary import vary_on_headers
 from django.views.generic import DetailView
 
 from groups.models import Fellowship, Meeting
-from resources.models import Listing, ListingKind
+from resources import categories
+from resources.categories import ALL_FILTERS, CATEGORIES, KIND_NAMES, get_category_or_404
+from resources.filters import CLEAR_FILTERS, ListingFilter, Problem
+from resources.models import Listing
 
-# Each kind of support in the plain words the home page and breadcrumbs use.
-KIND_NAMES = {
-    ListingKind.CLINICIAN: _("Doctors, therapists and counselors"),
-    ListingKind.TREATMENT_PROGRAM: _("Treatment programs"),
-    ListingKind.SOBER_LIVING_HOME: _("Sober living homes"),
-    ListingKind.HELPLINE: _("Hotlines and online help"),
-    ListingKind.COMMUNITY_RESOURCE: _("Community resources"),
-    ListingKind.SUPPORT_GROUP: _("Peer support groups"),
-}
-KIND_DESCRIPTIONS = {
-    ListingKind.CLINICIAN: _(
-        "Professionals who treat addiction, including doctors who can prescribe medication."
-    ),
-    ListingKind.TREATMENT_PROGRAM: _(
-        "Detox, outpatient and residential programs, and methadone clinics."
-    ),
-    ListingKind.SOBER_LIVING_HOME: _(
-        "Shared, alcohol- and drug-free homes for people in recovery."
-    ),
-    ListingKind.HELPLINE: _("People to call, text or chat with, wherever you are."),
-    ListingKind.COMMUNITY_RESOURCE: _(
-        "Recovery centers, work and training, faith, wellness, family and legal help."
-    ),
-    ListingKind.SUPPORT_GROUP: _(
-        "Free meetings led by people in recovery, and groups for family and friends."
-    ),
-}
+__all__ = ["KIND_NAMES", "ListingDetailView", "browse", "home", "search"]
+
+RESULTS_PER_PAGE = 20
 
 
 def home(request):
-    counts = Listing.objects.published().counts_by_kind()
-    kinds = [
-        {
-            "kind": kind,
-            "name": name,
-            "description": KIND_DESCRIPTIONS[kind],
-            "count": counts.get(kind, 0),
-        }
-        for kind, name in KIND_NAMES.items()
-    ]
+    counts = categories.counts(Listing.objects.published())
     context = {
-        "kinds": kinds,
+        "cards": [(category, counts[category.slug]) for category in CATEGORIES],
         "meeting_count": Meeting.objects.listed().count(),
         "fellowship_count": Fellowship.objects.count(),
     }
     return render(request, "resources/home.html", context)
+
+
+# The same URL answers htmx with only the results: caches must keep the two apart.
+@vary_on_headers("HX-Request")
+def search(request):
+    return find_help(request, category=None)
+
+
+@vary_on_headers("HX-Request")
+def browse(request, category):
+    return find_help(request, category=get_category_or_404(category))
+
+
+def find_help(request, category):
+    """The search page, or a category's browse page: the same form, results and template."""
+    listings = Listing.objects.published()
+    if category:
+        listings = category.apply(listings)
+    filterset = ListingFilter(
+        request.GET, listings, offered=category.filters if category else ALL_FILTERS
+    )
+    page, page_problem, counts, problems = None, None, {}, []
+    status = HTTPStatus.OK
+    if filterset.is_valid():
+        results = (
+            filterset.qs.with_kind_details()
+            .select_related("supportgroup__fellowship")
+            .prefetch_related("terms")
+        )
+        page, page_problem, status = paginate(request, results)
+        if page_problem:
+            problems.append(page_problem)
+        elif page.paginator.count:
+            counts = filterset.option_counts()
+    else:
+        problems = filterset.problems()
+        if filterset.has_unusable_input():
+            status = HTTPStatus.BAD_REQUEST
+    context = {
+        "category": category,
+        "filterset": filterset,
+        "form": filterset.form,
+        "page": page,
+        "problems": problems,
+        "page_problem": page_problem,
+        "groups": filterset.groups(counts),
+        "ticks": filterset.ticks(),
+        "chips": filterset.chips(),
+        "clear_filters": CLEAR_FILTERS,
+    }
+    template = "resources/find_help.html"
+    if request.htmx and not request.htmx.history_restore_request:
+        template += "#results"
+    return render(request, template, context, status=status)
+
+
+@dataclass(frozen=True)
+class PageProblem(Problem):
+    status: int = HTTPStatus.BAD_REQUEST
+
+
+def paginate(request, results):
+    """(page, None, 200), or (None, the problem with the page number, its status)."""
+    paginator = Paginator(results, RESULTS_PER_PAGE)
+    number = request.GET.get("page", "")
+    try:
+        return paginator.page(number or 1), None, HTTPStatus.OK
+    except PageNotAnInteger:
+        problem = PageProblem(
+            "page",
+            _("Page"),
+            _("“%(page)s” is not a page number. Use a whole number, like 2.")
+            % {"page": number[:20]},
+            {"page": None},
+            _("Go to the first page"),
+        )
+    except EmptyPage:
+        if int(number) < 1:
+            problem = PageProblem(
+                "page",
+                _("Page"),
+                _("Page numbers start at 1."),
+                {"page": None},
+                _("Go to the first page"),
+            )
+        else:
+            last = paginator.num_pages
+            problem = PageProblem(
+                "page",
+                _("Page"),
+                _("There is no page %(page)s: these results fill %(pages)s.")
+                % {
+                    "page": number[:20],
+                    "pages": _("1 page") if last == 1 else _("%(n)s pages") % {"n": last},
+                },
+                {"page": None if last == 1 else last},
+                _("Go to the last page") if last > 1 else _("Go to the first page"),
+                status=HTTPStatus.NOT_FOUND,
+            )
+    return None, problem, problem.status
 
 
 class ListingDetailView(DetailView):

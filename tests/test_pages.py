@@ -201,21 +201,24 @@ def test_home_counts_only_published_listings_of_each_kind(client):
 
     html = page(client, reverse("resources:home"))
 
-    assert card_count(html, "clinician") == 2
-    assert card_count(html, "treatment_program") == 1
-    assert card_count(html, "sober_living_home") == 0
-    assert card_count(html, "helpline") == 0
-    assert card_count(html, "community_resource") == 0
-    assert card_count(html, "support_group") == 0
-    for label in [
-        "Doctors, therapists and counselors",
-        "Treatment programs",
-        "Sober living homes",
-        "Hotlines and online help",
-        "Community resources",
-        "Peer support groups",
+    assert card_count(html, "doctors-and-therapists") == 2
+    assert card_count(html, "treatment-programs") == 1
+    assert card_count(html, "sober-living") == 0
+    assert card_count(html, "hotlines-and-online-help") == 0
+    assert card_count(html, "community-resources") == 0
+    assert card_count(html, "peer-support-groups") == 0
+    for slug, label in [
+        ("doctors-and-therapists", "Doctors, therapists and counselors"),
+        ("treatment-programs", "Treatment programs"),
+        ("medication", "Medication for addiction treatment"),
+        ("sober-living", "Sober living homes"),
+        ("hotlines-and-online-help", "Hotlines and online help"),
+        ("community-resources", "Community resources"),
+        ("peer-support-groups", "Peer support groups"),
+        ("family-and-friends", "Help for family and friends"),
     ]:
-        assert f"<h3>{label}</h3>" in html
+        browse = reverse("resources:browse", kwargs={"category": slug})
+        assert f'<h3><a href="{browse}">{label}</a></h3>' in html
 
 
 def test_home_counts_listed_weekly_meetings_and_fellowships(client):
@@ -228,7 +231,7 @@ def test_home_counts_listed_weekly_meetings_and_fellowships(client):
 
     html = page(client, reverse("resources:home"))
 
-    assert card_count(html, "support_group") == 1
+    assert card_count(html, "peer-support-groups") == 1
     assert card_count(html, "meetings") == 2
     assert card_count(html, "fellowships") == Fellowship.objects.count() > 0
 
@@ -237,7 +240,7 @@ def test_home_takes_three_queries_whatever_the_data(client, django_assert_num_qu
     for _ in range(3):
         make_clinician()
         make_meeting()
-    # 1. published listings counted by kind (one GROUP BY)
+    # 1. published listings counted in every category (one aggregate query)
     # 2. listed meetings counted
     # 3. fellowships counted
     with django_assert_num_queries(3):
@@ -292,7 +295,8 @@ def test_listing_has_breadcrumbs_home_kind_name(client):
     html = page(client, listing.get_absolute_url())
     crumbs = re.search(r'<nav aria-label="Breadcrumb".*?</nav>', html, re.DOTALL).group(0)
     assert f'href="{reverse("resources:home")}">Home</a>' in crumbs
-    assert "<li>Treatment programs</li>" in crumbs
+    browse = reverse("resources:browse", kwargs={"category": "treatment-programs"})
+    assert f'<li><a href="{browse}">Treatment programs</a></li>' in crumbs
     assert 'aria-current="page">Lakeview Recovery Clinic</a>' in crumbs
 
 
@@ -640,7 +644,8 @@ def test_meeting_shows_group_fellowship_place_and_breadcrumbs(client):
     assert "How to find the room: Side door on Elm St." in where
     assert "openstreetmap.org/directions?to=41.924800,-87.641400" in section(html, "where-heading")
     crumbs = re.search(r'<nav aria-label="Breadcrumb".*?</nav>', html, re.DOTALL).group(0)
-    assert "<li>Peer support groups</li>" in crumbs
+    browse = reverse("resources:browse", kwargs={"category": "peer-support-groups"})
+    assert f'<li><a href="{browse}">Peer support groups</a></li>' in crumbs
     assert 'aria-current="page">Tuesday Night Step</a>' in crumbs
 
 
