@@ -119,6 +119,19 @@ class MeetingStatus(models.TextChoices):
     INACTIVE = "inactive", _("No longer meets")
 
 
+class MeetingFrequency(models.TextChoices):
+    WEEKLY = "weekly", _("Every week")
+    MONTHLY = "monthly", _("Once a month")
+
+
+class WeekOfMonth(models.IntegerChoices):
+    FIRST = 1, _("First")
+    SECOND = 2, _("Second")
+    THIRD = 3, _("Third")
+    FOURTH = 4, _("Fourth")
+    LAST = 5, _("Last")
+
+
 class MeetingQuerySet(models.QuerySet):
     def active(self):
         return self.filter(status=MeetingStatus.ACTIVE)
@@ -126,6 +139,16 @@ class MeetingQuerySet(models.QuerySet):
     def listed(self):
         """Active meetings of published groups: what the public sees."""
         return self.active().filter(group__status=ListingStatus.PUBLISHED)
+
+    def public(self):
+        """Meetings a visitor may open: active or temporarily closed, of published groups."""
+        return self.filter(
+            status__in=[MeetingStatus.ACTIVE, MeetingStatus.TEMPORARILY_CLOSED],
+            group__status=ListingStatus.PUBLISHED,
+        )
+
+    def weekly(self):
+        return self.filter(frequency=MeetingFrequency.WEEKLY)
 
 
 class Meeting(TimeStampedModel):
@@ -138,6 +161,22 @@ class Meeting(TimeStampedModel):
     name = models.CharField(_("name"), max_length=200)
     slug = models.SlugField(_("slug"), max_length=220, unique=True)
     weekday = models.PositiveSmallIntegerField(_("day"), choices=Weekday)
+    frequency = models.CharField(
+        _("how often"),
+        max_length=10,
+        choices=MeetingFrequency,
+        default=MeetingFrequency.WEEKLY,
+        help_text=_(
+            "Monthly meetings are left out of the Meeting Guide feed, which has no way to say so."
+        ),
+    )
+    week_of_month = models.PositiveSmallIntegerField(
+        _("week of the month"),
+        choices=WeekOfMonth,
+        null=True,
+        blank=True,
+        help_text=_("For monthly meetings: first Sunday, last Friday…"),
+    )
     start_time = models.TimeField(_("starts"))
     end_time = models.TimeField(_("ends"), null=True, blank=True)
     time_zone = models.CharField(
@@ -203,6 +242,17 @@ class Meeting(TimeStampedModel):
             models.CheckConstraint(
                 condition=Q(status__in=MeetingStatus.values), name="meeting_status_valid"
             ),
+            # A monthly meeting says which week; a weekly one has none.
+            models.CheckConstraint(
+                condition=Q(frequency=MeetingFrequency.WEEKLY, week_of_month__isnull=True)
+                | Q(
+                    frequency=MeetingFrequency.MONTHLY,
+                    week_of_month__isnull=False,
+                    week_of_month__gte=1,
+                    week_of_month__lte=5,
+                ),
+                name="meeting_frequency_week_valid",
+            ),
             # People must be able to join an online or hybrid meeting.
             models.CheckConstraint(
                 condition=Q(attendance=Attendance.IN_PERSON)
@@ -217,6 +267,15 @@ class Meeting(TimeStampedModel):
 
     def get_absolute_url(self):
         return reverse("groups:meeting_detail", kwargs={"slug": self.slug})
+
+    @property
+    def schedule(self):
+        """ "Every Tuesday" or "First Sunday of the month"."""
+        day = self.get_weekday_display()
+        if self.frequency == MeetingFrequency.MONTHLY and self.week_of_month:
+            week = self.get_week_of_month_display()
+            return _("%(week)s %(day)s of the month") % {"week": week, "day": day}
+        return _("Every %(day)s") % {"day": day}
 
     @property
     def is_in_person(self):
@@ -236,6 +295,10 @@ class Meeting(TimeStampedModel):
     def clean(self):
         super().clean()
         errors = {}
+        if self.frequency == MeetingFrequency.MONTHLY and not self.week_of_month:
+            errors["week_of_month"] = _("Say which week of the month the meeting is held.")
+        if self.frequency == MeetingFrequency.WEEKLY and self.week_of_month:
+            errors["week_of_month"] = _("Leave the week empty for a weekly meeting.")
         if self.end_time and self.start_time and self.end_time <= self.start_time:
             errors["end_time"] = _("The meeting must end after it starts.")
         if self.is_online and not (self.conference_url or self.conference_phone):

@@ -1,7 +1,6 @@
 from django.views.generic import DetailView
 
-from groups.models import Meeting, MeetingStatus
-from resources.models import ListingStatus
+from groups.models import Meeting
 from resources.views import KIND_NAMES
 
 
@@ -13,10 +12,7 @@ class MeetingDetailView(DetailView):
         # A temporarily closed meeting keeps its page, with a notice, so shared links still
         # explain what happened; a meeting that no longer meets is gone.
         return (
-            Meeting.objects.filter(
-                status__in=[MeetingStatus.ACTIVE, MeetingStatus.TEMPORARILY_CLOSED],
-                group__status=ListingStatus.PUBLISHED,
-            )
+            Meeting.objects.public()
             .select_related("group__fellowship", "place")
             .prefetch_related("types")
         )

@@ -392,3 +392,25 @@ def test_open_now_reads_hours_in_each_listings_own_time_zone(django_assert_num_q
         denver.pk,
         always.pk,
     }
+
+
+def test_monthly_meetings_say_which_week_and_weekly_ones_do_not():
+    assert violates_constraint(lambda: factories.make_meeting(frequency="monthly"))
+    assert violates_constraint(lambda: factories.make_meeting(week_of_month=1))
+    assert violates_constraint(lambda: factories.make_meeting(frequency="monthly", week_of_month=6))
+    monthly = factories.make_meeting(frequency="monthly", week_of_month=1, weekday=0)
+    weekly = factories.make_meeting(weekday=2)
+
+    assert monthly.schedule == "First Sunday of the month"
+    assert weekly.schedule == "Every Tuesday"
+    assert list(Meeting.objects.weekly()) == [weekly]
+
+
+def test_public_meetings_include_temporarily_closed_but_not_inactive_or_unpublished():
+    active = factories.make_meeting()
+    closed = factories.make_meeting(status="temporarily_closed")
+    factories.make_meeting(status="inactive")
+    factories.make_meeting(group=factories.make_support_group(status=ListingStatus.DRAFT))
+
+    assert set(Meeting.objects.public()) == {active, closed}
+    assert set(Meeting.objects.listed()) == {active}
