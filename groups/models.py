@@ -1,11 +1,17 @@
 """Peer support: fellowships (AA, SMART Recovery…), their local groups and their meetings."""
 
+from datetime import timedelta
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Coalesce
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from groups import schedule
+from resources import geo
 from resources.models import (
     Address,
     Listing,
@@ -142,13 +148,53 @@ class MeetingQuerySet(models.QuerySet):
 
     def public(self):
         """Meetings a visitor may open: active or temporarily closed, of published groups."""
-        return self.filter(
-            status__in=[MeetingStatus.ACTIVE, MeetingStatus.TEMPORARILY_CLOSED],
-            group__status=ListingStatus.PUBLISHED,
-        )
+        return self.on_schedule().filter(group__status=ListingStatus.PUBLISHED)
 
     def weekly(self):
         return self.filter(frequency=MeetingFrequency.WEEKLY)
+
+    def on_schedule(self):
+        """Active or temporarily closed: what a group's page lists (closed ones marked)."""
+        return self.filter(status__in=[MeetingStatus.ACTIVE, MeetingStatus.TEMPORARILY_CLOSED])
+
+    def time_zones_in_use(self):
+        """The distinct time zones of these meetings: one query."""
+        return sorted(set(self.order_by().values_list("time_zone", flat=True).distinct()))
+
+    def happening_soon(self, moment=None, within=timedelta(hours=2), zones=None):
+        """Meetings in progress at ``moment`` (default: now), or starting within ``within``.
+
+        Judged in each meeting's own time zone; see ``groups.schedule.soon_condition``.
+        ``zones`` saves the query for the zones in use when the caller already has them.
+        """
+        zones = self.time_zones_in_use() if zones is None else zones
+        return self.filter(schedule.soon_condition(moment or timezone.now(), within, zones))
+
+    def later_today(self, moment=None, zones=None):
+        """Meetings held today in their own zone that have not started more than 15 min ago."""
+        zones = self.time_zones_in_use() if zones is None else zones
+        return self.filter(schedule.later_today_condition(moment or timezone.now(), zones))
+
+    def today(self, moment=None, zones=None):
+        zones = self.time_zones_in_use() if zones is None else zones
+        return self.filter(schedule.today_condition(moment or timezone.now(), zones))
+
+    def in_start_order(self, moment=None, zones=None):
+        """Ordered by the real instant of each meeting's next weekday start from ``moment``."""
+        zones = self.time_zones_in_use() if zones is None else zones
+        key = schedule.start_order(moment or timezone.now(), zones)
+        return self.alias(starts_in=key).order_by("starts_in", "name", "pk")
+
+    def near(self, location, miles):
+        """In-person and hybrid meetings within ``miles``, annotated with ``distance``.
+
+        Measured from the meeting's own place, or its group's address when it has none.
+        """
+        located = self.filter(attendance__in=[Attendance.IN_PERSON, Attendance.HYBRID]).annotate(
+            latitude=Coalesce("place__latitude", "group__latitude"),
+            longitude=Coalesce("place__longitude", "group__longitude"),
+        )
+        return geo.within_radius(located, location, miles)
 
 
 class Meeting(TimeStampedModel):

@@ -1,7 +1,111 @@
-from django.views.generic import DetailView
+from http import HTTPStatus
 
-from groups.models import Meeting
-from resources.views import KIND_NAMES
+from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django.db.models import Prefetch
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext as _
+from django.views.decorators.vary import vary_on_headers
+from django.views.generic import DetailView, ListView
+
+from groups import calendar
+from groups.filters import CLEAR_FILTERS, MeetingFilter
+from groups.models import Fellowship, Meeting, SupportGroup
+from resources.models import ListingStatus
+from resources.views import KIND_NAMES, PageProblem
+
+MEETINGS_PER_PAGE = 50
+MAX_CALENDAR_MEETINGS = 200
+
+
+def _meetings():
+    return Meeting.objects.listed()
+
+
+def _filtered(request):
+    """The finder's FilterSet over the listed meetings, with its results eager-loaded."""
+    return MeetingFilter(request.GET, _meetings())
+
+
+def _with_details(meetings):
+    return meetings.select_related("group__fellowship", "place").prefetch_related("types")
+
+
+# The same URL answers htmx with only the results: caches must keep the two apart.
+@vary_on_headers("HX-Request")
+def meeting_finder(request):
+    filterset = _filtered(request)
+    page, problems, status = None, [], HTTPStatus.OK
+    if filterset.is_valid():
+        page, page_problem, status = paginate(request, _with_details(filterset.qs))
+        if page_problem:
+            problems.append(page_problem)
+    else:
+        problems = filterset.problems()
+        if filterset.has_unusable_input():
+            status = HTTPStatus.BAD_REQUEST
+    context = {
+        "filterset": filterset,
+        "form": filterset.form,
+        "page": page,
+        "problems": problems,
+        "chips": filterset.chips(),
+        "clear_filters": CLEAR_FILTERS,
+    }
+    template = "groups/meeting_finder.html"
+    if request.htmx and not request.htmx.history_restore_request:
+        template += "#results"
+    return render(request, template, context, status=status)
+
+
+def paginate(request, results):
+    """(page, None, 200), or (None, the problem with the page number, its status)."""
+    paginator = Paginator(results, MEETINGS_PER_PAGE)
+    number = request.GET.get("page", "")
+    try:
+        return paginator.page(number or 1), None, HTTPStatus.OK
+    except PageNotAnInteger:
+        message = _("“%(page)s” is not a page number. Use a whole number, like 2.") % {
+            "page": number[:20]
+        }
+        status = HTTPStatus.BAD_REQUEST
+    except EmptyPage:
+        if int(number) < 1:
+            message, status = _("Page numbers start at 1."), HTTPStatus.BAD_REQUEST
+        else:
+            message = _("There is no page %(page)s: these results fill %(pages)s.") % {
+                "page": number[:20],
+                "pages": paginator.num_pages,
+            }
+            status = HTTPStatus.NOT_FOUND
+    problem = PageProblem(
+        "page", _("Page"), message, {"page": None}, _("Go to the first page"), status=status
+    )
+    return None, problem, status
+
+
+def meeting_calendar(request):
+    """The finder's results as one .ics file, capped at MAX_CALENDAR_MEETINGS."""
+    filterset = _filtered(request)
+    if not filterset.is_valid():
+        return HttpResponse(
+            " ".join(problem.message for problem in filterset.problems()),
+            status=HTTPStatus.BAD_REQUEST,
+            content_type="text/plain; charset=utf-8",
+        )
+    meetings = _with_details(filterset.qs)[:MAX_CALENDAR_MEETINGS]
+    return _ics(calendar.calendar(meetings, request, _("Recovery meetings")), "meetings.ics")
+
+
+def meeting_ics(request, slug):
+    meeting = get_object_or_404(_with_details(Meeting.objects.public()), slug=slug)
+    return _ics(calendar.calendar([meeting], request, meeting.name), f"{meeting.slug}.ics")
+
+
+def _ics(text, filename):
+    response = HttpResponse(text, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
 
 
 class MeetingDetailView(DetailView):
@@ -19,3 +123,18 @@ class MeetingDetailView(DetailView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(kind_name=KIND_NAMES[self.object.group.kind], **kwargs)
+
+
+class FellowshipListView(ListView):
+    template_name = "groups/fellowship_list.html"
+    context_object_name = "fellowships"
+    queryset = Fellowship.objects.all()
+
+
+class FellowshipDetailView(DetailView):
+    template_name = "groups/fellowship_detail.html"
+    context_object_name = "fellowship"
+
+    def get_queryset(self):
+        groups = SupportGroup.objects.filter(status=ListingStatus.PUBLISHED).order_by("name")
+        return Fellowship.objects.prefetch_related(Prefetch("groups", queryset=groups))

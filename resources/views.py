@@ -134,7 +134,7 @@ class ListingDetailView(DetailView):
     context_object_name = "listing"
 
     def get_queryset(self):
-        meetings = Meeting.objects.active().select_related("place").prefetch_related("types")
+        meetings = Meeting.objects.on_schedule().select_related("place").prefetch_related("types")
         return (
             Listing.objects.published()
             .with_kind_details()

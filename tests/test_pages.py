@@ -555,6 +555,22 @@ def test_support_group_shows_fellowship_and_weekly_meetings(client):
     assert "Gone Meeting" not in html
 
 
+def test_support_group_lists_temporarily_closed_and_monthly_meetings_as_such(client):
+    group = make_support_group()
+    make_meeting(group=group, name="Paused Meeting", status=MeetingStatus.TEMPORARILY_CLOSED)
+    make_meeting(
+        group=group, name="Monthly Speaker", frequency="monthly", week_of_month=1, weekday=0
+    )
+
+    html = page(client, group.get_absolute_url())
+    meetings = text_of(section(html, "meetings-heading"))
+
+    assert "Paused Meeting" in meetings
+    assert "Temporarily closed" in meetings
+    assert "Monthly Speaker" in meetings
+    assert "First Sunday of the month" in meetings
+
+
 # Listing detail: query counts
 
 

@@ -5,11 +5,10 @@ They only rearrange what the view already loaded; none of them touches the datab
 
 import re
 from dataclasses import dataclass
-from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import UTC, datetime
 
 from django import template
-from django.utils import dateformat, timezone
+from django.utils import dateformat
 
 from resources.models import Weekday
 
@@ -91,7 +90,7 @@ def monday_first(items):
 
 @dataclass(frozen=True)
 class MeetingTime:
-    """The next occurrence of a weekly meeting, in the meeting's own time zone."""
+    """The next occurrence of a meeting, in the meeting's own time zone."""
 
     start: datetime
     end: datetime | None
@@ -103,6 +102,11 @@ class MeetingTime:
     @property
     def date(self):
         return dateformat.format(self.start, "l, F j")
+
+    @property
+    def utc(self):
+        """The instant, for <time datetime> and the browser's own clock: 2026-11-25T01:00:00Z."""
+        return self.start.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
     @property
     def start_text(self):
@@ -124,17 +128,13 @@ class MeetingTime:
 
 
 def next_occurrence(meeting, now=None):
-    zone = ZoneInfo(meeting.time_zone)
-    now = (now or timezone.now()).astimezone(zone)
-    day = now.date() + timedelta(days=(meeting.weekday - Weekday.of(now)) % 7)
-    start = datetime.combine(day, meeting.start_time, tzinfo=zone)
-    end = datetime.combine(day, meeting.end_time, tzinfo=zone) if meeting.end_time else None
-    # Today's meeting counts until it is over (or for an hour when no end time is given).
-    if (end or start + timedelta(hours=1)) <= now:
-        start += timedelta(days=7)
-        # Arithmetic on zoneinfo datetimes keeps the wall-clock time, and the offset (CST or
-        # CDT) follows the new date.
-        end = end + timedelta(days=7) if end else None
+    """The next occurrence (weekly or monthly) not over at ``now``, as a MeetingTime."""
+    # Imported here: groups depends on resources, not the other way round at import time.
+    from groups.schedule import next_occurrence as next_start
+    from groups.schedule import occurrence_end
+
+    start = next_start(meeting, now)
+    end = occurrence_end(meeting, start) if meeting.end_time else None
     return MeetingTime(start=start, end=end)
 
 

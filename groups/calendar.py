@@ -1,0 +1,123 @@
+"""Meetings as iCalendar (RFC 5545) files, for "Add to calendar".
+
+Written by hand: the format is small, and the rules that matter are here: CRLF line ends,
+lines folded at 75 octets (never inside a UTF-8 character), text escaped (backslash, comma,
+semicolon, newline), one VEVENT per meeting with a weekly or monthly RRULE.
+
+Times are local wall-clock times with the meeting's IANA zone as TZID
+(``DTSTART;TZID=America/Chicago:20261124T190000``), without VTIMEZONE components. Google,
+Apple and Outlook calendars read IANA names, and a hand-built VTIMEZONE would have to copy
+rules the clients already know (and would go stale when a zone's rules change).
+"""
+
+from datetime import UTC
+
+from django.utils import timezone
+
+from groups.models import MeetingFrequency
+from groups.schedule import LAST_WEEK, next_occurrence, occurrence_end
+
+PRODUCT_ID = "-//Recovery Support Directory//Meetings//EN"
+DAYS = ["SU", "MO", "TU", "WE", "TH", "FR", "SA"]
+MAX_OCTETS = 75
+
+
+def escape(text):
+    """TEXT value escaping (RFC 5545 3.3.11)."""
+    text = str(text).replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
+    return text.replace("\r\n", "\\n").replace("\r", "\\n").replace("\n", "\\n")
+
+
+def fold(line):
+    """Split a content line into 75-octet pieces; each continuation starts with a space."""
+    pieces, current, size = [], "", 0
+    for char in line:
+        width = len(char.encode("utf-8"))
+        limit = MAX_OCTETS if not pieces else MAX_OCTETS - 1
+        if size + width > limit:
+            pieces.append(current)
+            current, size = "", 0
+        current += char
+        size += width
+    pieces.append(current)
+    return "\r\n ".join(pieces)
+
+
+def _local(moment):
+    return moment.strftime("%Y%m%dT%H%M%S")
+
+
+def rrule(meeting):
+    day = DAYS[meeting.weekday]
+    if meeting.frequency == MeetingFrequency.MONTHLY:
+        week = -1 if meeting.week_of_month == LAST_WEEK else meeting.week_of_month
+        return f"FREQ=MONTHLY;BYDAY={week}{day}"
+    return f"FREQ=WEEKLY;BYDAY={day}"
+
+
+def _where(meeting):
+    place = meeting.location
+    if place is None:
+        return "Online"
+    lines = list(place.public_address_lines)
+    if meeting.place:
+        lines.insert(0, meeting.place.name)
+    where = ", ".join(line for line in lines if line)
+    return f"{where} (and online)" if meeting.is_online else where
+
+
+def _description(meeting, page_url):
+    parts = [f"{meeting.group.fellowship.name} meeting of {meeting.group.name}."]
+    types = [term.label for term in meeting.types.all()]
+    if types:
+        parts.append("Type: " + ", ".join(types) + ".")
+    if meeting.conference_url:
+        parts.append(f"Join online: {meeting.conference_url}")
+        if meeting.conference_url_notes:
+            parts.append(meeting.conference_url_notes)
+    if meeting.conference_phone:
+        parts.append(f"Dial in: {meeting.conference_phone}")
+        if meeting.conference_phone_notes:
+            parts.append(meeting.conference_phone_notes)
+    if meeting.notes:
+        parts.append(meeting.notes)
+    parts.append(f"Details and changes: {page_url}")
+    return "\n".join(parts)
+
+
+def event_lines(meeting, request, stamp):
+    start = next_occurrence(meeting, stamp)
+    end = occurrence_end(meeting, start)
+    page_url = request.build_absolute_uri(meeting.get_absolute_url())
+    zone = meeting.time_zone
+    lines = [
+        "BEGIN:VEVENT",
+        f"UID:{meeting.slug}@{request.get_host()}",
+        f"DTSTAMP:{stamp.astimezone(UTC):%Y%m%dT%H%M%SZ}",
+        f"DTSTART;TZID={zone}:{_local(start)}",
+        f"DTEND;TZID={zone}:{_local(end)}",
+        f"RRULE:{rrule(meeting)}",
+        f"SUMMARY:{escape(meeting.name)}",
+        f"LOCATION:{escape(_where(meeting))}",
+        f"URL:{meeting.conference_url or page_url}",
+        f"DESCRIPTION:{escape(_description(meeting, page_url))}",
+        "END:VEVENT",
+    ]
+    return lines
+
+
+def calendar(meetings, request, name, stamp=None):
+    """The text of a VCALENDAR holding one recurring event per meeting."""
+    stamp = stamp or timezone.now()
+    lines = [
+        "BEGIN:VCALENDAR",
+        "VERSION:2.0",
+        f"PRODID:{PRODUCT_ID}",
+        "CALSCALE:GREGORIAN",
+        "METHOD:PUBLISH",
+        f"X-WR-CALNAME:{escape(name)}",
+    ]
+    for meeting in meetings:
+        lines += event_lines(meeting, request, stamp)
+    lines.append("END:VCALENDAR")
+    return "".join(fold(line) + "\r\n" for line in lines)

@@ -1,0 +1,203 @@
+"""When meetings happen: next occurrences, and the conditions behind "starting soon" and "today".
+
+Every meeting keeps its own IANA time zone. A visitor's moment is turned into each zone's
+local date and time here, in Python; the database then compares plain weekdays and times.
+Zones whose clocks read the same are grouped, so the SQL grows with the number of distinct
+local clocks in use (a handful), not with the number of meetings.
+
+Windows are measured in real time: "within 2 hours" is two hours of elapsed time, so across a
+daylight-saving change the local end of the window is one hour more or less than naive
+clock arithmetic would say.
+"""
+
+import calendar
+from collections import defaultdict
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from django.db.models import Case, F, IntegerField, Q, Value, When
+from django.db.models.functions import ExtractHour, ExtractMinute
+from django.utils import timezone
+
+# Without an end time a meeting is taken to last this long.
+ASSUMED_LENGTH = timedelta(hours=1)
+# The default finder view still shows a meeting that started this recently: people walk in late.
+LATE_ARRIVAL = timedelta(minutes=15)
+
+WEEKLY, MONTHLY = "weekly", "monthly"
+LAST_WEEK = 5
+
+
+def weekday_of(day):
+    """Sunday-0 weekday of a date or datetime (Python counts Monday as 0)."""
+    return (day.weekday() + 1) % 7
+
+
+def weeks_of_month(day):
+    """The week_of_month values a date belongs to: {1..4} for its n-th weekday, plus 5 if last."""
+    weeks = {(day.day - 1) // 7 + 1}
+    if day.day + 7 > calendar.monthrange(day.year, day.month)[1]:
+        weeks.add(LAST_WEEK)
+    return weeks
+
+
+def occurs_on(meeting, day):
+    """True if ``meeting`` is held on the local date ``day``."""
+    if weekday_of(day) != meeting.weekday:
+        return False
+    return meeting.frequency != MONTHLY or meeting.week_of_month in weeks_of_month(day)
+
+
+def _monthly_day(year, month, weekday, week):
+    """The date of the ``week``-th (5 = last) Sunday-0 ``weekday`` of a month."""
+    first = date(year, month, 1)
+    day = first + timedelta(days=(weekday - weekday_of(first)) % 7)
+    if week == LAST_WEEK:
+        last = calendar.monthrange(year, month)[1]
+        while day.day + 7 <= last:
+            day += timedelta(days=7)
+        return day
+    return day + timedelta(days=7 * (week - 1))
+
+
+def _candidate_days(meeting, start_day):
+    """Dates the meeting is held on, from ``start_day`` on, in order (never ending)."""
+    if meeting.frequency == MONTHLY:
+        year, month = start_day.year, start_day.month
+        while True:
+            day = _monthly_day(year, month, meeting.weekday, meeting.week_of_month)
+            if day >= start_day:
+                yield day
+            year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    else:
+        day = start_day + timedelta(days=(meeting.weekday - weekday_of(start_day)) % 7)
+        while True:
+            yield day
+            day += timedelta(days=7)
+
+
+def occurrence_end(meeting, start):
+    """When the occurrence starting at ``start`` ends (its end time, else an assumed hour)."""
+    if meeting.end_time:
+        return datetime.combine(start.date(), meeting.end_time, tzinfo=start.tzinfo)
+    return start + ASSUMED_LENGTH
+
+
+def next_occurrence(meeting, after=None):
+    """The start of the meeting's next occurrence not over at ``after`` (default: now).
+
+    An aware datetime in the meeting's own zone. A meeting in progress is its own next
+    occurrence. Built from the local date and wall-clock time, so the offset (CST or CDT)
+    is the one in force on that date.
+    """
+    zone = ZoneInfo(meeting.time_zone)
+    after = (after or timezone.now()).astimezone(zone)
+    for day in _candidate_days(meeting, after.date()):
+        start = datetime.combine(day, meeting.start_time, tzinfo=zone)
+        if occurrence_end(meeting, start) > after:
+            return start
+    raise AssertionError("unreachable: the candidate days never end")  # pragma: no cover
+
+
+# Conditions for the database --------------------------------------------------------------
+
+
+def _zones_by_clock(moment, zones, *offsets):
+    """{(local datetimes at moment + each offset…): [zone names]} for the zones in use."""
+    grouped = defaultdict(list)
+    for name in sorted(set(zones)):
+        zone = ZoneInfo(name)
+        key = tuple((moment + offset).astimezone(zone).replace(tzinfo=None) for offset in offsets)
+        grouped[key].append(name)
+    return grouped
+
+
+def _held_on(day):
+    """Q: meetings held on the local date ``day`` (weekday, and the week for monthly ones)."""
+    return Q(weekday=weekday_of(day)) & (
+        Q(frequency=WEEKLY) | Q(frequency=MONTHLY, week_of_month__in=sorted(weeks_of_month(day)))
+    )
+
+
+def soon_condition(moment, within, zones):
+    """Q: meetings in progress at ``moment``, or starting within ``within`` of it.
+
+    In progress: started at or before now and not yet ended (or, with no end time, started
+    within the last hour, which may be yesterday evening just after midnight). Starting: any
+    start up to the window's end, on today or, when the window crosses midnight, tomorrow.
+    """
+    condition = Q(pk__in=[])
+    clocks = _zones_by_clock(moment, zones, timedelta(0), within, -ASSUMED_LENGTH)
+    for (now, until, since), names in clocks.items():
+        today, now_time = now.date(), now.time()
+        held_today = _held_on(today)
+        if since.date() == today:
+            no_end_yet = Q(end_time__isnull=True, start_time__gt=since.time())
+        else:
+            no_end_yet = Q(end_time__isnull=True)  # started today, so within the hour
+        in_progress = Q(start_time__lte=now_time) & (Q(end_time__gt=now_time) | no_end_yet)
+        local = held_today & in_progress
+        if until.date() == today:
+            local |= held_today & Q(start_time__gt=now_time, start_time__lte=until.time())
+        else:
+            local |= held_today & Q(start_time__gt=now_time)
+            local |= _held_on(until.date()) & Q(start_time__lte=until.time())
+        if since.date() != today:
+            # Started yesterday shortly before midnight, with no end time: still on.
+            local |= _held_on(since.date()) & Q(end_time__isnull=True, start_time__gt=since.time())
+        condition |= Q(time_zone__in=names) & local
+    return condition
+
+
+def later_today_condition(moment, zones, grace=LATE_ARRIVAL):
+    """Q: meetings held today in their own zone that start from ``grace`` ago on."""
+    condition = Q(pk__in=[])
+    for (now, since), names in _zones_by_clock(moment, zones, timedelta(0), -grace).items():
+        earliest = since.time() if since.date() == now.date() else datetime.min.time()
+        condition |= Q(time_zone__in=names) & _held_on(now.date()) & Q(start_time__gte=earliest)
+    return condition
+
+
+def today_condition(moment, zones):
+    """Q: meetings held today in their own zone, whatever the time."""
+    condition = Q(pk__in=[])
+    for (now,), names in _zones_by_clock(moment, zones, timedelta(0)).items():
+        condition |= Q(time_zone__in=names) & _held_on(now.date())
+    return condition
+
+
+def start_order(moment, zones):
+    """An integer expression: minutes from ``moment`` to each meeting's next weekday start.
+
+    Days are counted from each zone's own today (a meeting already over today counts as next
+    week; one in progress counts as now) and each zone's current UTC offset is taken off, so
+    meetings in different zones sort by the real instant they start. Monthly meetings sort as
+    if weekly.
+    """
+    day_shift, offset = [], []
+    clocks = _zones_by_clock(moment, zones, timedelta(0), -ASSUMED_LENGTH)
+    for (now, since), names in clocks.items():
+        weekday = weekday_of(now)
+        minutes = int(ZoneInfo(names[0]).utcoffset(now).total_seconds() // 60)
+        here = Q(time_zone__in=names)
+        # Over for today (not merely started): next week's.
+        over = Q(end_time__lte=now.time())
+        if since.date() == now.date():
+            over |= Q(end_time__isnull=True, start_time__lte=since.time())
+        day_shift += [
+            When(here & Q(weekday=weekday) & over, then=Value(7)),
+            When(here, then=(F("weekday") - Value(weekday) + Value(7)) % Value(7)),
+        ]
+        offset.append(When(here, then=Value(minutes)))
+    if not offset:
+        return Value(0)
+    return (
+        Case(*day_shift, default=Value(0), output_field=IntegerField()) * Value(1440)
+        + ExtractHour("start_time") * Value(60)
+        + ExtractMinute("start_time")
+        - Case(*offset, default=Value(0), output_field=IntegerField())
+    )
+
+
+def utc(moment):
+    return moment.astimezone(UTC)
