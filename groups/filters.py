@@ -18,27 +18,21 @@ and checking the form costs no query.
 
 from datetime import time
 
-import django_filters as filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from groups.fellowships import FELLOWSHIPS
 from groups.models import Attendance, FellowshipApproach, FellowshipAudience
 from resources import geo
-from resources.filters import (
+from resources.filtering import (
     RADIUS_CHOICES,
-    Chip,
     ChoicesFilter,
-    Problem,
-    SearchForm,
-    TextFilter,
+    PlaceSearchFilterSet,
     TickFilter,
-    _used_by_other_filters,
 )
 from resources.models import Weekday
 from resources.vocabularies import meeting_guide_types
 
-MAX_TEXT_LENGTH = 200
 TODAY, ANY_DAY = "today", "any"
 DAY_CHOICES = [(TODAY, _("Today")), (ANY_DAY, _("Any day"))] + [
     (str(day.value), day.label) for day in Weekday
@@ -69,33 +63,9 @@ CHOICE_FILTERS = (
 )
 ALL_FILTERS = (*CHOICE_FILTERS, "now")
 CLEAR_FILTERS = dict.fromkeys(ALL_FILTERS) | {"page": None}
-FIXES = {
-    "q": _("Clear the search text"),
-    "near": _("Clear the place"),
-    "radius": _("Use 25 miles"),
-}
 
 
-class MeetingFilter(filters.FilterSet):
-    q = TextFilter(
-        label=_("Search text"),
-        noun=_("Search text"),
-        max_chars=MAX_TEXT_LENGTH,
-        method="filter_text",
-    )
-    near = TextFilter(
-        label=_("Place"), noun=_("Place"), max_chars=geo.MAX_QUERY_LENGTH, method="filter_near"
-    )
-    radius = filters.TypedChoiceFilter(
-        label=_("Distance"),
-        choices=RADIUS_CHOICES,
-        coerce=int,
-        empty_value=None,
-        method=_used_by_other_filters,
-        error_messages={
-            "invalid_choice": _("Choose a distance from the list: 5, 10, 25, 50 or 100 miles.")
-        },
-    )
+class MeetingFilter(PlaceSearchFilterSet):
     day = ChoicesFilter(label=_("Day"), choices=DAY_CHOICES, method="filter_day", what=_("a day"))
     time = ChoicesFilter(
         label=_("Time of day"),
@@ -134,10 +104,6 @@ class MeetingFilter(filters.FilterSet):
         method="filter_types",
         what=_("a meeting type"),
     )
-
-    class Meta:
-        form = SearchForm
-        fields = []
 
     def __init__(self, data=None, queryset=None, *, moment=None, **kwargs):
         super().__init__(data, queryset, **kwargs)
@@ -214,44 +180,9 @@ class MeetingFilter(filters.FilterSet):
     # What the page shows about the filters
 
     @property
-    def location(self):
-        return self.form.cleaned_data.get("near") if self.is_valid() else None
-
-    @property
-    def miles(self):
-        data = self.form.cleaned_data if hasattr(self.form, "cleaned_data") else {}
-        return data.get("radius") or geo.DEFAULT_RADIUS
-
-    @property
-    def text(self):
-        return self.form.cleaned_data.get("q", "") if self.is_valid() else ""
-
-    @property
     def showing_default_day(self):
         """True when no day was chosen: the list is today's upcoming meetings."""
         return not self.sent("day") and not (self.is_valid() and self.form.cleaned_data["now"])
-
-    @property
-    def place_not_found(self):
-        return self.form.place_not_found
-
-    @property
-    def place_suggestions(self):
-        error = self.form.place_not_found
-        return error.suggestions if error else []
-
-    def sent(self, name):
-        if not self.is_bound:
-            return []
-        if hasattr(self.data, "getlist"):
-            return self.data.getlist(name)
-        value = self.data.get(name)
-        if value is None:
-            return []
-        return [str(item) for item in value] if isinstance(value, list | tuple) else [str(value)]
-
-    def has_unusable_input(self):
-        return any(name != "near" or not self.form.place_not_found for name in self.errors)
 
     def filters_need_fixing(self):
         return any(name in self.errors for name in ALL_FILTERS)
@@ -280,33 +211,5 @@ class MeetingFilter(filters.FilterSet):
         return [(value, label, value == current) for value, label in choices]
 
     def chips(self):
-        if not self.is_valid():
-            return []
-        data = self.form.cleaned_data
-        chips = []
-        for name in ALL_FILTERS:
-            value = data.get(name)
-            if not value:
-                continue
-            if isinstance(value, list):
-                labels = dict(self.filters[name].extra["choices"])
-                for choice in dict.fromkeys(value):
-                    rest = [other for other in value if other != choice]
-                    chips.append(Chip(labels[choice], {name: rest, "page": None}))
-            else:
-                chips.append(Chip(self.filters[name].label, {name: None, "page": None}))
-        return chips
-
-    def problems(self):
-        problems = []
-        for name, errors in self.errors.items():
-            filter_ = self.filters.get(name)
-            label = filter_.label if filter_ else name
-            fix = FIXES.get(name, _("Remove it"))
-            without = {name: None}
-            if isinstance(filter_, ChoicesFilter):
-                valid = {str(value) for value, _label in filter_.extra["choices"]}
-                without = {name: [value for value in self.sent(name) if value in valid]}
-            for message in errors:
-                problems.append(Problem(name, label, message, {**without, "page": None}, fix))
-        return problems
+        """One removable chip per active filter choice; nothing for an unusable request."""
+        return self.choice_chips(ALL_FILTERS) if self.is_valid() else []

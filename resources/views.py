@@ -11,7 +11,8 @@ from django.views.generic import DetailView
 from groups.models import Fellowship, Meeting
 from resources import categories
 from resources.categories import ALL_FILTERS, CATEGORIES, KIND_NAMES, get_category_or_404
-from resources.filters import CLEAR_FILTERS, ListingFilter, Problem
+from resources.filtering import Problem
+from resources.filters import CLEAR_FILTERS, ListingFilter
 from resources.models import Listing
 
 __all__ = ["KIND_NAMES", "ListingDetailView", "browse", "home", "search"]

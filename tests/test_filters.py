@@ -6,7 +6,8 @@ import pytest
 from django.db.models import F
 
 from resources.categories import CATEGORIES, counts
-from resources.filters import ListingFilter, Sort, TickField
+from resources.filtering import TickField
+from resources.filters import ListingFilter, Sort
 from resources.models import ClinicianRole, CommunityResourceType, Listing, ListingStatus
 from resources.vocabularies import Vocabulary
 from tests.factories import (
