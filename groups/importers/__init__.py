@@ -1,0 +1,1 @@
+"""Importers that load meetings from other people's data into the directory."""

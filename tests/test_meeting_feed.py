@@ -1,0 +1,263 @@
+"""The Meeting Guide JSON feed (/api/meeting-guide.json) and its round trip through the importer."""
+
+import json
+import re
+from datetime import time
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from django.urls import reverse
+
+from groups.importers.meeting_guide import import_feed
+from groups.models import Attendance, Meeting, MeetingFrequency, MeetingStatus, Place, SupportGroup
+from resources.models import ListingStatus, LocationPrecision, known_time_zones
+from tests.factories import (
+    fellowship,
+    make_meeting,
+    make_place,
+    make_support_group,
+)
+
+pytestmark = pytest.mark.django_db
+
+FEED = reverse("groups:meeting_guide_feed")
+TYPE_CODES = set(
+    json.loads((Path(__file__).parents[1] / "resources/data/meeting_guide_types.json").read_text())
+)
+HH_MM = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
+UPDATED = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$")
+REQUIRED = {"name", "slug", "day", "time", "timezone", "types", "url", "updated", "group"}
+ADDRESS_FIELDS = {
+    "location",
+    "formatted_address",
+    "address",
+    "city",
+    "state",
+    "postal_code",
+    "latitude",
+    "longitude",
+    "approximate",
+}
+ONLINE = {"conference_url": "https://zoom.example.org/j/42", "conference_url_notes": "Code 42"}
+
+
+def feed(client, **params):
+    response = client.get(FEED, params)
+    assert response.status_code == 200, response.content
+    return response.json()
+
+
+def by_slug(entries):
+    return {entry["slug"]: entry for entry in entries}
+
+
+def some_meetings():
+    """An in-person, an online, a hybrid and an approximate meeting, all listed."""
+    in_person = make_meeting(slug="in-person", types=["O", "BE"], notes="Coffee first.")
+    online = make_meeting(
+        slug="online", attendance=Attendance.ONLINE, weekday=0, start_time=time(8), **ONLINE
+    )
+    hybrid = make_meeting(
+        slug="hybrid",
+        attendance=Attendance.HYBRID,
+        place=make_place(name="Parish hall", notes="Side door"),
+        conference_phone="312-555-0123",
+        weekday=6,
+        end_time=None,
+    )
+    approximate = make_meeting(
+        slug="approximate",
+        place=make_place(
+            name="Quiet house",
+            address_line1="9 Hidden Ln",
+            city="Evanston",
+            postal_code="60201",
+            latitude=Decimal("42.045123"),
+            longitude=Decimal("-87.687789"),
+            location_precision=LocationPrecision.APPROXIMATE,
+        ),
+    )
+    return in_person, online, hybrid, approximate
+
+
+def test_every_meeting_has_the_required_fields_in_the_right_formats(client):
+    some_meetings()
+
+    entries = feed(client)
+
+    assert len(entries) == 4
+    for entry in entries:
+        assert entry.keys() >= REQUIRED
+        assert entry["day"] in range(7) and isinstance(entry["day"], int)
+        assert HH_MM.match(entry["time"])
+        assert "end_time" not in entry or HH_MM.match(entry["end_time"])
+        assert entry["timezone"] in known_time_zones()
+        assert set(entry["types"]) <= TYPE_CODES
+        assert UPDATED.match(entry["updated"])
+        assert entry["url"].startswith("http://testserver/meetings/")
+        if "latitude" in entry:
+            assert isinstance(entry["latitude"], float) and isinstance(entry["longitude"], float)
+            assert entry["approximate"] in ("yes", "no")
+
+
+def test_an_in_person_meeting_gives_its_full_address(client):
+    in_person, *_ = some_meetings()
+
+    entry = by_slug(feed(client))["in-person"]
+
+    group = in_person.group
+    assert entry["name"] == in_person.name
+    assert entry["day"] == 1
+    assert (entry["time"], entry["end_time"]) == ("19:00", "20:00")
+    assert entry["types"] == ["BE", "O"]
+    assert entry["location"] == group.name
+    assert entry["address"] == "2400 N Clark St"
+    assert entry["formatted_address"] == "2400 N Clark St, Chicago, IL 60614, US"
+    assert (entry["city"], entry["state"], entry["postal_code"]) == ("Chicago", "IL", "60614")
+    assert (entry["latitude"], entry["longitude"]) == (41.9248, -87.6414)
+    assert entry["approximate"] == "no"
+    assert entry["region"] == "Chicago"
+    assert entry["group"] == group.name
+    assert entry["notes"] == "Coffee first."
+    assert entry["url"] == f"http://testserver/meetings/{in_person.slug}/"
+    assert "conference_url" not in entry
+
+
+def test_an_approximate_place_hides_its_street_and_rounds_coordinates(client):
+    some_meetings()
+
+    entry = by_slug(feed(client))["approximate"]
+
+    assert entry["approximate"] == "yes"
+    assert entry["address"] == ""
+    assert entry["postal_code"] == ""
+    assert entry["formatted_address"] == "Evanston, IL"
+    assert (entry["latitude"], entry["longitude"]) == (42.05, -87.69)
+    assert "Hidden" not in json.dumps(entry)
+
+
+def test_online_meetings_carry_no_address_and_hybrid_ones_both(client):
+    some_meetings()
+    entries = by_slug(feed(client))
+
+    online = entries["online"]
+    assert not ADDRESS_FIELDS & online.keys()
+    assert online["conference_url"] == ONLINE["conference_url"]
+    assert online["conference_url_notes"] == "Code 42"
+    hybrid = entries["hybrid"]
+    assert hybrid["conference_phone"] == "312-555-0123"
+    assert hybrid["location"] == "Parish hall"
+    assert hybrid["location_notes"] == "Side door"
+    assert "end_time" not in hybrid
+
+
+def test_only_listed_weekly_meetings_are_in_the_feed(client):
+    make_meeting(slug="listed")
+    make_meeting(slug="monthly", frequency=MeetingFrequency.MONTHLY, week_of_month=1)
+    make_meeting(slug="closed", status=MeetingStatus.TEMPORARILY_CLOSED)
+    make_meeting(slug="inactive", status=MeetingStatus.INACTIVE)
+    make_meeting(slug="draft-group", group=make_support_group(status=ListingStatus.DRAFT))
+
+    assert [entry["slug"] for entry in feed(client)] == ["listed"]
+
+
+def test_the_feed_takes_a_constant_number_of_queries(client, django_assert_num_queries):
+    some_meetings()
+    # 1. the meetings with groups, fellowships and places; 2. their types.
+    with django_assert_num_queries(2):
+        client.get(FEED)
+    for _ in range(5):
+        make_meeting(types=["C", "W"])
+    with django_assert_num_queries(2):
+        response = client.get(FEED)
+    assert len(response.json()) == 9
+    # 1. the fellowship; 2. the meetings; 3. their types.
+    with django_assert_num_queries(3):
+        client.get(FEED, {"fellowship": "AA", "region": "Chicago"})
+
+
+def test_one_fellowship_or_one_region(client):
+    some_meetings()
+    na = make_meeting(slug="na-meeting", group=make_support_group(fellowship=fellowship("NA")))
+
+    assert [e["slug"] for e in feed(client, fellowship="NA")] == [na.slug]
+    assert [e["slug"] for e in feed(client, fellowship=na.group.fellowship.slug)] == [na.slug]
+    assert len(feed(client, fellowship="aa")) == 4
+    # The region is the city of the place, or of the group when the meeting is at its address.
+    assert {e["slug"] for e in feed(client, region="evanston")} == {"approximate"}
+    assert len(feed(client, region="Chicago")) == 4
+    assert feed(client, region="Nowhere") == []
+
+
+@pytest.mark.parametrize(
+    "params",
+    [{"fellowship": "XX"}, {"fellowship": ""}, {"region": " "}, {"region": "x" * 101}],
+)
+def test_bad_parameters_get_a_json_400(client, params):
+    response = client.get(FEED, params)
+
+    assert response.status_code == 400
+    assert response["Content-Type"] == "application/json"
+    assert response["Access-Control-Allow-Origin"] == "*"
+    assert set(response.json()) == {"error"}
+
+
+def test_headers_allow_any_site_and_modest_caching(client):
+    response = client.get(FEED)
+
+    assert response["Content-Type"] == "application/json"
+    assert response["Access-Control-Allow-Origin"] == "*"
+    assert set(response["Cache-Control"].split(", ")) == {"public", "max-age=300"}
+    assert client.post(FEED).status_code == 405
+
+
+def comparable(entries):
+    """The feed without what a fresh import necessarily changes."""
+    return sorted(
+        ({k: v for k, v in entry.items() if k not in ("updated", "url")} for entry in entries),
+        key=lambda entry: entry["slug"],
+    )
+
+
+def empty_database():
+    Meeting.objects.all().delete()
+    Place.objects.all().delete()
+    SupportGroup.objects.all().delete()
+
+
+def test_export_import_export_gives_the_same_meetings(client):
+    some_meetings()
+    # A group whose own address is the meeting place, and notes on the group.
+    make_meeting(
+        slug="group-notes",
+        group=make_support_group(summary="Steps and traditions."),
+        types=["12x12"],
+        start_time=time(6, 45),
+        end_time=time(7, 45),
+        time_zone="America/Denver",
+    )
+    exported = feed(client)
+
+    empty_database()
+    report = import_feed(exported, fellowship="AA")
+
+    assert report.created == 5
+    assert comparable(feed(client)) == comparable(exported)
+    # And the import of its own export is a no-op.
+    again = import_feed(feed(client), fellowship="AA")
+    assert (again.created, again.updated, again.unchanged) == (0, 0, 5)
+
+
+def test_every_type_code_round_trips(client):
+    make_meeting(slug="all-types", types=sorted(TYPE_CODES), **ONLINE, attendance="online")
+    exported = feed(client)
+    assert set(exported[0]["types"]) == TYPE_CODES
+    assert len(TYPE_CODES) == 87
+
+    empty_database()
+    import_feed(exported, fellowship="AA")
+
+    meeting = Meeting.objects.get(slug="all-types")
+    assert set(meeting.types.values_list("code", flat=True)) == TYPE_CODES
+    assert set(feed(client)[0]["types"]) == TYPE_CODES
