@@ -13,7 +13,7 @@ PYTHON ?= $(shell for p in python3.12 python3.13 python3 python; do \
 	command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null \
 	&& { echo $$p; break; }; done)
 
-.PHONY: run test install migrate demo check lint format superuser clean
+.PHONY: run test install migrate demo check lint format superuser clean bench
 
 $(BIN)/python:
 	@test -n "$(PYTHON)" || { echo "Python 3.12 or newer is needed; none was found on PATH." >&2; exit 1; }
@@ -49,6 +49,10 @@ check: install
 format: install
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
+
+# Benchmarks print figures; run them on PostgreSQL: DATABASE_URL=postgres://… make bench
+bench: migrate
+	$(BIN)/python bench/import_meeting_guide.py
 
 superuser: migrate
 	$(BIN)/python manage.py createsuperuser
