@@ -468,6 +468,19 @@ class Listing(TimeStampedModel, Address):
             return self
         return getattr(self, KIND_RELATIONS[self.kind])
 
+    def is_open_at(self, moment=None):
+        """True or False at ``moment`` (default: now) in the listing's own time zone; None
+        when that cannot be told (no hours or no time zone). Reads the opening hours already
+        loaded with ``prefetch_related("opening_hours")``."""
+        if self.open_24_7:
+            return True
+        periods = list(self.opening_hours.all())
+        if not periods or not self.time_zone:
+            return None
+        local = (moment or timezone.now()).astimezone(ZoneInfo(self.time_zone))
+        today, now = Weekday.of(local), local.time()
+        return any(p.weekday == today and p.opens <= now < p.closes for p in periods)
+
     @property
     def delivery_modes(self):
         modes = []

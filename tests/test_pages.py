@@ -21,6 +21,7 @@ from resources.models import (
     OpeningHours,
     ServiceScope,
     SoberHomeCertification,
+    Weekday,
 )
 from resources.templatetags.directory import dialable, next_occurrence
 from resources.vocabularies import Vocabulary
@@ -753,3 +754,30 @@ def test_next_meeting_is_next_week_once_todays_is_over():
     assert during.start.date() == date(2026, 1, 5)
     assert after.start.date() == date(2026, 1, 12)
     assert after.zone == "CST"
+
+
+def test_detail_says_whether_the_listing_is_open_now_in_its_own_time_zone(client):
+    today_in_denver = Weekday.of(datetime.now(ZoneInfo("America/Denver")))
+    open_all_day = make_clinician(postal_code="80205")  # America/Denver
+    OpeningHours.objects.create(
+        listing=open_all_day, weekday=today_in_denver, opens=time(0), closes=time(23, 59, 59)
+    )
+    open_another_day = make_clinician(postal_code="80205")
+    OpeningHours.objects.create(
+        listing=open_another_day, weekday=(today_in_denver + 1) % 7, opens=time(0), closes=time(23)
+    )
+    no_hours = make_clinician(postal_code="80205")
+
+    assert "Open now" in page(client, open_all_day.get_absolute_url())
+    assert "Closed now" in page(client, open_another_day.get_absolute_url())
+    unknown = page(client, no_hours.get_absolute_url())
+    assert "Open now" not in unknown
+    assert "Closed now" not in unknown
+
+
+def test_is_open_at_reads_hours_in_the_listings_time_zone():
+    listing = make_clinician(postal_code="80205")  # America/Denver
+    OpeningHours.objects.create(listing=listing, weekday=1, opens=time(9), closes=time(17))
+    # Monday 23 November 2026: 16:30 in Denver is 23:30 UTC; 17:30 in Denver is 00:30 UTC.
+    assert listing.is_open_at(datetime(2026, 11, 23, 23, 30, tzinfo=ZoneInfo("UTC"))) is True
+    assert listing.is_open_at(datetime(2026, 11, 24, 0, 30, tzinfo=ZoneInfo("UTC"))) is False
