@@ -76,6 +76,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "recovery_site.context_processors.site",
             ],
         },
     },
@@ -131,6 +132,9 @@ if not DEBUG:
     SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", default=True)
     CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 
+# Where "Report a problem" links send people until the report form exists.
+CORRECTIONS_EMAIL = env_str("CORRECTIONS_EMAIL", "corrections@example.org")
+
 # The open data API (issue: open data) --------------------------------------------
 # Public, read-only data: any site may read it from a browser, with GET only.
 CORS_URLS_REGEX = r"^/(api|hsds)/.*$"
@@ -144,3 +148,4 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": "WARNING"},
 }
+from recovery_site.api_settings import *  # noqa: E402,F403

@@ -316,6 +316,6 @@ def test_meeting_page_shows_schedule_next_date_calendar_and_report(client):
     assert "Speaker" in html and "Coffee from 9:30." in html
     assert "Call in: 312-555-0199" in html
     assert f'href="/meetings/{meeting.slug}.ics"' in html
-    assert "Did this meeting not happen, or has it moved? Tell us: corrections@example.org" in html
-    assert "mailto:corrections" not in html
+    assert "Report a problem with this meeting" in html
+    assert 'href="mailto:corrections@example.org?subject=Problem%20with%20meeting%3A%20' in html
     assert 'rel="alternate" type="application/json" title="Meeting Guide"' in html

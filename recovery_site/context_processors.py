@@ -1,0 +1,5 @@
+def site(request):
+    """Values every page may show."""
+    from django.conf import settings
+
+    return {"corrections_email": settings.CORRECTIONS_EMAIL}
