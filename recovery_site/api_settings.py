@@ -1,0 +1,40 @@
+"""Settings of the open data API (issue: open data), imported at the end of settings.py.
+
+The API is public and read-only: no authentication (so no session or CSRF cookie), JSON
+only, and anonymous visitors are throttled per IP address. The throttle counts live in
+the default cache (Django's local-memory cache unless CACHES says otherwise): the IP is
+kept there for at most the throttle window, never written to the database or logs.
+"""
+
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_THROTTLE_CLASSES": ["resources.api.throttling.AnonymousRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"anon": "120/minute"},
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "resources.api.errors.exception_handler",
+    "UNAUTHENTICATED_USER": None,
+}
+
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Recovery Support Directory API",
+    "DESCRIPTION": (
+        "Read-only open data: listings of help for drug and alcohol addiction, peer support "
+        "meetings, fellowships and the vocabularies they are tagged with. Every list takes "
+        "the same parameters as the site's own search and meeting finder. A parameter we "
+        'cannot use answers 400 with `{"errors": {"parameter": ["message"]}}`; an '
+        'unknown slug answers 404 with `{"detail": "message"}`.'
+    ),
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": r"/api/v[0-9]+",
+    "COMPONENT_SPLIT_REQUEST": False,
+    # Swagger UI's files come from this site (drf-spectacular-sidecar), never a CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    # The validator badge would send the schema to swagger.io.
+    "SWAGGER_UI_SETTINGS": {"validatorUrl": None, "deepLinking": True},
+}
