@@ -95,6 +95,7 @@ def test_docs_page_loads_only_from_this_site_with_no_inline_script(client):
     assert 'id="swagger-ui"' in html
     assert not re.search(r"https?://", html)
     assert re.findall(r"<script(?![^>]*\bsrc=)[^>]*>", html) == []
+    assert "<style" not in html  # inline styles are blocked by the Content-Security-Policy
     sources = re.findall(r'<script[^>]*\bsrc="([^"]+)"', html)
     assert sources and all(src.startswith("/") for src in sources)
     assert "Content-Security-Policy" in response
