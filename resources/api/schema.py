@@ -69,10 +69,10 @@ def filterset_parameters(filterset_class, notes=None):
 
 
 PAGE_PARAMETERS = [
-    OpenApiParameter("page", OpenApiTypes.INT, description="Page number, from 1."),
+    OpenApiParameter("page", {"type": "integer", "minimum": 1}, description="Page number, from 1."),
     OpenApiParameter(
         "page_size",
-        OpenApiTypes.INT,
+        {"type": "integer", "minimum": 1, "maximum": MAX_PAGE_SIZE},
         description=f"Results per page: 1 to {MAX_PAGE_SIZE} (default {PAGE_SIZE}).",
     ),
 ]

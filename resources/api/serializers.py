@@ -15,6 +15,40 @@ from resources.models import ListingKind
 from resources.vocabularies import Vocabulary
 
 
+def _or_empty(string_format):
+    """A string in ``string_format``, or "" when there is none (the models store blanks)."""
+    return {
+        "oneOf": [
+            {"type": "string", "format": string_format},
+            {"type": "string", "maxLength": 0},
+        ],
+        "description": "Empty when there is none.",
+    }
+
+
+@extend_schema_field(_or_empty("uri"))
+class URLOrEmptyField(serializers.URLField):
+    pass
+
+
+@extend_schema_field(_or_empty("email"))
+class EmailOrEmptyField(serializers.EmailField):
+    pass
+
+
+@extend_schema_field(
+    {"type": "string", "pattern": r"^([01][0-9]|2[0-3]):[0-5][0-9]$", "example": "19:30"}
+)
+class HourMinuteField(serializers.TimeField):
+    """A time of day as "HH:MM" (24-hour clock), in the listing's or meeting's time zone.
+
+    Not OpenAPI's ``format: time``, which is RFC 3339's full time with seconds and offset.
+    """
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%H:%M", **kwargs)
+
+
 class CodeLabelSerializer(serializers.Serializer):
     code = serializers.CharField()
     label = serializers.CharField()
@@ -86,7 +120,7 @@ class ListingSerializer(serializers.Serializer):
         "and online services added by `remote`)."
     )
     phone = serializers.CharField()
-    website = serializers.URLField()
+    website = URLOrEmptyField()
     delivery = serializers.SerializerMethodField()
     url = serializers.SerializerMethodField(help_text="This listing in the API.")
     html_url = serializers.SerializerMethodField(help_text="This listing's page on the site.")
@@ -126,14 +160,14 @@ class ListingSerializer(serializers.Serializer):
 class OpeningHoursSerializer(serializers.Serializer):
     day = serializers.IntegerField(source="weekday", help_text="0 is Sunday … 6 is Saturday.")
     day_name = serializers.CharField(source="get_weekday_display")
-    opens = serializers.TimeField(format="%H:%M")
-    closes = serializers.TimeField(format="%H:%M")
+    opens = HourMinuteField()
+    closes = HourMinuteField()
 
 
 class OrganizationSerializer(serializers.Serializer):
     slug = serializers.SlugField()
     name = serializers.CharField()
-    website = serializers.URLField()
+    website = URLOrEmptyField()
 
 
 class FellowshipRefSerializer(serializers.Serializer):
@@ -172,8 +206,8 @@ class MeetingSerializer(serializers.Serializer):
     fellowship = FellowshipRefSerializer(source="group.fellowship")
     day = serializers.IntegerField(source="weekday", help_text="0 is Sunday … 6 is Saturday.")
     day_name = serializers.CharField(source="get_weekday_display")
-    time = serializers.TimeField(source="start_time", format="%H:%M")
-    end_time = serializers.TimeField(format="%H:%M", allow_null=True)
+    time = HourMinuteField(source="start_time")
+    end_time = HourMinuteField(allow_null=True)
     time_zone = serializers.CharField()
     frequency = serializers.CharField()
     week_of_month = serializers.IntegerField(allow_null=True)
@@ -252,7 +286,7 @@ class ListingDetailSerializer(ListingSerializer):
     """Everything public about one listing, its kind's own fields included."""
 
     description = serializers.CharField()
-    email = serializers.EmailField()
+    email = EmailOrEmptyField()
     sms = serializers.CharField()
     organization = OrganizationSerializer(allow_null=True)
     cost_notes = serializers.CharField()
@@ -304,7 +338,7 @@ class FellowshipSerializer(serializers.Serializer):
     approach_label = serializers.CharField(source="get_approach_display")
     audience = serializers.CharField()
     audience_label = serializers.CharField(source="get_audience_display")
-    website = serializers.URLField()
+    website = URLOrEmptyField()
     description = serializers.CharField()
     html_url = serializers.SerializerMethodField()
     meetings_url = serializers.SerializerMethodField(help_text="Its meetings, any day.")
