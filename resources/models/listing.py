@@ -1,0 +1,344 @@
+"""The Listing base every kind of support is stored in, and its opening hours.
+
+Every listing lives in one concrete table, ``Listing``, so a single query can list,
+filter, rank and paginate across all kinds at once; each kind adds its own fields
+in a child table (Django multi-table inheritance). The ``kind`` column copies the
+child's type onto the base row so that counting and filtering by kind needs no join.
+"""
+
+from collections import defaultdict
+from zoneinfo import ZoneInfo
+
+from django.contrib.postgres.search import SearchVectorField
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from resources.models.common import (
+    Address,
+    ListingKind,
+    ListingStatus,
+    Organization,
+    Term,
+    TimeStampedModel,
+    Weekday,
+    time_zone_of_postal_code,
+    validate_time_zone,
+)
+from resources.vocabularies import Vocabulary
+
+__all__ = [
+    "KIND_RELATIONS",
+    "ListingQuerySet",
+    "Listing",
+    "OpeningHours",
+]
+
+
+# The reverse one-to-one accessor from Listing to each typed child, by kind.
+# SupportGroup lives in the groups app; its accessor is "supportgroup".
+KIND_RELATIONS = {
+    ListingKind.CLINICIAN: "clinician",
+    ListingKind.TREATMENT_PROGRAM: "treatmentprogram",
+    ListingKind.SOBER_LIVING_HOME: "soberlivinghome",
+    ListingKind.HELPLINE: "helpline",
+    ListingKind.COMMUNITY_RESOURCE: "communityresource",
+    ListingKind.SUPPORT_GROUP: "supportgroup",
+}
+
+
+class ListingQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(status=ListingStatus.PUBLISHED)
+
+    def of_kind(self, kind):
+        return self.filter(kind=kind)
+
+    def with_kind_details(self):
+        """Join every typed child table, so ``listing.specific`` costs no query."""
+        return self.select_related(*KIND_RELATIONS.values(), "organization")
+
+    def search(self, text):
+        """Listings matching ``text``, annotated with ``rank`` (higher is better)."""
+        from resources.search import search_listings
+
+        return search_listings(self, text)
+
+    def near(self, location, miles):
+        """Listings within ``miles`` of ``location``, annotated with ``distance`` in miles."""
+        from resources.geo import within_radius
+
+        return within_radius(self, location, miles)
+
+    def open_now(self, moment=None):
+        """Listings open at ``moment`` (default: now) in their own time zones, or open 24/7."""
+        moment = moment or timezone.now()
+        zones = self.exclude(time_zone="").order_by().values_list("time_zone", flat=True)
+        # Zones whose clocks read the same weekday and time share one condition.
+        zones_by_local_time = defaultdict(list)
+        for zone in set(zones):
+            local = moment.astimezone(ZoneInfo(zone))
+            zones_by_local_time[(Weekday.of(local), local.time())].append(zone)
+        open_hours = Q(pk__in=[])
+        for (weekday, local_time), zone_names in zones_by_local_time.items():
+            open_hours |= Q(
+                listing__time_zone__in=zone_names,
+                weekday=weekday,
+                opens__lte=local_time,
+                closes__gt=local_time,
+            )
+        open_listings = OpeningHours.objects.filter(open_hours).values("listing_id")
+        return self.filter(Q(open_24_7=True) | Q(pk__in=open_listings))
+
+    def counts_by_kind(self):
+        """{kind: number of listings}, in one grouped query."""
+        rows = self.order_by().values_list("kind").annotate(total=models.Count("pk"))
+        return dict(rows)
+
+
+class Listing(TimeStampedModel, Address):
+    """The shared base of every listing, whatever its kind."""
+
+    kind = models.CharField(_("kind"), max_length=32, choices=ListingKind, editable=False)
+    name = models.CharField(_("name"), max_length=200)
+    slug = models.SlugField(
+        _("slug"),
+        max_length=220,
+        unique=True,
+        help_text=_("The listing's address on this site. Keep it stable: people share links."),
+    )
+    summary = models.CharField(
+        _("summary"),
+        max_length=300,
+        blank=True,
+        default="",
+        help_text=_("One plain sentence shown in search results."),
+    )
+    description = models.TextField(_("description"), blank=True, default="")
+    status = models.CharField(
+        _("status"),
+        max_length=20,
+        choices=ListingStatus,
+        default=ListingStatus.DRAFT,
+        db_index=True,
+    )
+    organization = models.ForeignKey(
+        Organization,
+        verbose_name=_("organization"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="listings",
+    )
+
+    phone = models.CharField(
+        _("phone"), max_length=40, blank=True, default="", help_text=_("For example 312-555-0142.")
+    )
+    sms = models.CharField(
+        _("text (SMS) number"),
+        max_length=40,
+        blank=True,
+        default="",
+        help_text=_("A number people can text, if different from the phone or text-only."),
+    )
+    email = models.EmailField(_("email"), blank=True, default="")
+    website = models.URLField(_("website"), blank=True, default="")
+
+    offers_in_person = models.BooleanField(_("in person"), default=True)
+    offers_online = models.BooleanField(_("online or telehealth"), default=False)
+    offers_phone = models.BooleanField(_("by phone"), default=False)
+
+    terms = models.ManyToManyField(
+        Term, verbose_name=_("vocabulary terms"), blank=True, related_name="listings"
+    )
+    cost_notes = models.CharField(
+        _("cost notes"),
+        max_length=300,
+        blank=True,
+        default="",
+        help_text=_("Plain words about cost, for example “$40 per session; first visit free.”"),
+    )
+
+    open_24_7 = models.BooleanField(_("open 24/7"), default=False)
+    hours_notes = models.CharField(
+        _("hours notes"),
+        max_length=200,
+        blank=True,
+        default="",
+        help_text=_("For example “Closed on public holidays” or “Walk-ins until 3 pm.”"),
+    )
+
+    time_zone = models.CharField(
+        _("time zone"),
+        max_length=64,
+        blank=True,
+        default="",
+        validators=[validate_time_zone],
+        help_text=_(
+            "IANA name such as America/Denver, for “open now”. Left empty, it is taken from the "
+            "US ZIP code."
+        ),
+    )
+
+    last_verified_on = models.DateField(
+        _("last verified on"),
+        null=True,
+        blank=True,
+        help_text=_("The day a curator last confirmed these details with the provider."),
+    )
+    source = models.CharField(
+        _("source"),
+        max_length=200,
+        blank=True,
+        default="",
+        help_text=_("Where the details came from: phone call with staff, provider website, feed…"),
+    )
+    source_url = models.URLField(_("source URL"), blank=True, default="")
+
+    # Kept up to date by resources.search (signals and refresh_search_index()); the GIN
+    # indexes on search_keywords and search_vector are PostgreSQL-only and are created
+    # in migration 0003_listing_search, not declared here, so SQLite migrates the same model.
+    search_document = models.TextField(_("search document"), blank=True, default="", editable=False)
+    search_keywords = models.TextField(_("search keywords"), blank=True, default="", editable=False)
+    search_vector = SearchVectorField(_("search vector"), null=True, editable=False)
+
+    objects = ListingQuerySet.as_manager()
+
+    # The vocabularies a curator fills in for this kind; typed kinds extend it.
+    vocabularies = (
+        Vocabulary.LANGUAGE,
+        Vocabulary.POPULATION,
+        Vocabulary.SUBSTANCE,
+        Vocabulary.PAYMENT,
+        Vocabulary.ACCESSIBILITY,
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("listing")
+        verbose_name_plural = _("listings")
+        indexes = [
+            models.Index(fields=["kind", "status"], name="listing_kind_status"),
+            # Serves the bounding box that distance searches start with.
+            models.Index(fields=["latitude", "longitude"], name="listing_coordinates"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=ListingKind.values), name="listing_kind_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=ListingStatus.values), name="listing_status_valid"
+            ),
+            # Someone must be able to reach a published listing somehow: in person at a
+            # place we can show, online, or by phone.
+            models.CheckConstraint(
+                condition=~Q(status=ListingStatus.PUBLISHED)
+                | Q(offers_in_person=True, latitude__isnull=False)
+                | Q(offers_in_person=False, offers_online=True)
+                | Q(offers_in_person=False, offers_phone=True),
+                name="listing_published_is_reachable",
+            ),
+            *Address.address_constraints("listing"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.kind = self.listing_kind
+        if not self.time_zone:
+            self.time_zone = time_zone_of_postal_code(self.postal_code, self.country)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("resources:listing_detail", kwargs={"slug": self.slug})
+
+    @property
+    def listing_kind(self):
+        """The kind a typed model stores; the bare base has none of its own."""
+        kind = getattr(type(self), "KIND", None)
+        if kind is None:
+            raise TypeError(
+                "Create a typed listing (Clinician, TreatmentProgram, …), not a bare one."
+            )
+        return kind
+
+    @property
+    def specific(self):
+        """This listing as its typed model (Clinician, SoberLivingHome, …)."""
+        if type(self) is not Listing:
+            return self
+        return getattr(self, KIND_RELATIONS[self.kind])
+
+    def is_open_at(self, moment=None):
+        """True or False at ``moment`` (default: now) in the listing's own time zone; None
+        when that cannot be told (no hours or no time zone). Reads the opening hours already
+        loaded with ``prefetch_related("opening_hours")``."""
+        if self.open_24_7:
+            return True
+        periods = list(self.opening_hours.all())
+        if not periods or not self.time_zone:
+            return None
+        local = (moment or timezone.now()).astimezone(ZoneInfo(self.time_zone))
+        today, now = Weekday.of(local), local.time()
+        return any(p.weekday == today and p.opens <= now < p.closes for p in periods)
+
+    @property
+    def delivery_modes(self):
+        modes = []
+        if self.offers_in_person:
+            modes.append(_("In person"))
+        if self.offers_online:
+            modes.append(_("Online or telehealth"))
+        if self.offers_phone:
+            modes.append(_("By phone"))
+        return modes
+
+    def clean(self):
+        super().clean()
+        if self.status == ListingStatus.PUBLISHED:
+            if not (self.offers_in_person or self.offers_online or self.offers_phone):
+                raise ValidationError(
+                    _("Choose at least one way to get this help: in person, online or by phone.")
+                )
+            if self.offers_in_person and not self.has_coordinates:
+                raise ValidationError(
+                    {
+                        "latitude": _(
+                            "A published in-person listing needs its latitude and longitude."
+                        )
+                    }
+                )
+
+
+class OpeningHours(models.Model):
+    """One opening period on one weekday; a day may have several."""
+
+    listing = models.ForeignKey(
+        Listing, on_delete=models.CASCADE, related_name="opening_hours", verbose_name=_("listing")
+    )
+    weekday = models.PositiveSmallIntegerField(_("day"), choices=Weekday)
+    opens = models.TimeField(_("opens"))
+    closes = models.TimeField(
+        _("closes"),
+        help_text=_("Periods past midnight are split: 20:00–23:59 and 00:00–02:00 the next day."),
+    )
+
+    class Meta:
+        ordering = ["weekday", "opens"]
+        verbose_name = _("opening hours")
+        verbose_name_plural = _("opening hours")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(weekday__gte=0, weekday__lte=6), name="opening_hours_weekday_range"
+            ),
+            models.CheckConstraint(
+                condition=Q(closes__gt=models.F("opens")), name="opening_hours_closes_after_opens"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_weekday_display()} {self.opens:%H:%M}–{self.closes:%H:%M}"
