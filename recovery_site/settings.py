@@ -12,6 +12,7 @@ from django.utils.csp import CSP
 
 from recovery_site.env import (
     env_bool,
+    env_int,
     env_list,
     env_str,
     env_time_zone,
@@ -85,9 +86,13 @@ TEMPLATES = [
 WSGI_APPLICATION = "recovery_site.wsgi.application"
 
 DATABASES = {
-    "default": parse_database_url(
-        env_str("DATABASE_URL", "sqlite:///db.sqlite3"), base_dir=BASE_DIR
-    ),
+    "default": {
+        **parse_database_url(env_str("DATABASE_URL", "sqlite:///db.sqlite3"), base_dir=BASE_DIR),
+        # Keep connections open between requests (seconds; 0 closes after each request),
+        # checking they still work before reuse.
+        "CONN_MAX_AGE": env_int("DB_CONN_MAX_AGE", 60),
+        "CONN_HEALTH_CHECKS": True,
+    },
 }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

@@ -110,6 +110,7 @@ def run_manage_check(**environment):
         ({"DEBUG": "false"}, "SECRET_KEY"),
         ({"DEBUG": "true", "TIME_ZONE": "Chicago"}, "TIME_ZONE"),
         ({"DEBUG": "true", "DATABASE_URL": "oracle://x/y"}, "DATABASE_URL"),
+        ({"DEBUG": "true", "DB_CONN_MAX_AGE": "forever"}, "DB_CONN_MAX_AGE"),
     ],
 )
 def test_start_up_stops_with_a_message_naming_the_bad_variable(environment, variable):
