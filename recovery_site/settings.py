@@ -137,6 +137,10 @@ if not DEBUG:
     SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", default=True)
     CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 
+# Listings not re-verified for this many days leave search and browse pages (their own
+# page stays, marked out of date) until a curator verifies them again.
+STALE_AFTER_DAYS = env_int("STALE_AFTER_DAYS", 730)
+
 # Where "Report a problem" links send people until the report form exists.
 CORRECTIONS_EMAIL = env_str("CORRECTIONS_EMAIL", "corrections@example.org")
 

@@ -21,7 +21,7 @@ RESULTS_PER_PAGE = 20
 
 
 def home(request):
-    counts = categories.counts(Listing.objects.published())
+    counts = categories.counts(Listing.objects.searchable())
     context = {
         "cards": [(category, counts[category.slug]) for category in CATEGORIES],
         "meeting_count": Meeting.objects.listed().count(),
@@ -43,7 +43,7 @@ def browse(request, category):
 
 def find_help(request, category):
     """The search page, or a category's browse page: the same form, results and template."""
-    listings = Listing.objects.published()
+    listings = Listing.objects.searchable()
     if category:
         listings = category.apply(listings)
     filterset = ListingFilter(

@@ -66,7 +66,7 @@ class ListingListView(FilteredListView):
     filterset_class = ListingFilter
 
     def base_queryset(self):
-        return Listing.objects.published()
+        return Listing.objects.searchable()
 
     @extend_schema(
         summary="Search listings",

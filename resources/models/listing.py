@@ -7,8 +7,10 @@ child's type onto the base row so that counting and filtering by kind needs no j
 """
 
 from collections import defaultdict
+from datetime import timedelta
 from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -31,12 +33,16 @@ from resources.models.common import (
 from resources.vocabularies import Vocabulary
 
 __all__ = [
+    "REVERIFY_AFTER_DAYS",
     "KIND_RELATIONS",
     "ListingQuerySet",
     "Listing",
     "OpeningHours",
 ]
 
+
+# A listing not verified for this long is flagged for curators and marked on its page.
+REVERIFY_AFTER_DAYS = 365
 
 # The reverse one-to-one accessor from Listing to each typed child, by kind.
 # SupportGroup lives in the groups app; its accessor is "supportgroup".
@@ -53,6 +59,23 @@ KIND_RELATIONS = {
 class ListingQuerySet(models.QuerySet):
     def published(self):
         return self.filter(status=ListingStatus.PUBLISHED)
+
+    def searchable(self, today=None):
+        """Published listings verified recently enough to be offered in search results.
+
+        A listing not re-verified for ``settings.STALE_AFTER_DAYS`` leaves search and browse
+        pages (its own page stays, marked out of date) until a curator checks it again.
+        Listings never verified stay: there is no date to age them by.
+        """
+        oldest = (today or timezone.localdate()) - timedelta(days=settings.STALE_AFTER_DAYS)
+        return self.published().exclude(last_verified_on__lt=oldest)
+
+    def needs_checking(self, older_than_days=REVERIFY_AFTER_DAYS, today=None):
+        """Listings never verified, or not verified for ``older_than_days``, oldest first."""
+        oldest = (today or timezone.localdate()) - timedelta(days=older_than_days)
+        return self.filter(
+            Q(last_verified_on__isnull=True) | Q(last_verified_on__lt=oldest)
+        ).order_by(models.F("last_verified_on").asc(nulls_first=True), "name")
 
     def of_kind(self, kind):
         return self.filter(kind=kind)
@@ -272,6 +295,13 @@ class Listing(TimeStampedModel, Address):
         if type(self) is not Listing:
             return self
         return getattr(self, KIND_RELATIONS[self.kind])
+
+    @property
+    def may_be_out_of_date(self):
+        """Not verified for a year: its page says so."""
+        if self.last_verified_on is None:
+            return False
+        return (timezone.localdate() - self.last_verified_on).days > REVERIFY_AFTER_DAYS
 
     def is_open_at(self, moment=None):
         """True or False at ``moment`` (default: now) in the listing's own time zone; None
