@@ -6,7 +6,12 @@ from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
 from groups.models import Fellowship, Meeting, Place, SupportGroup
-from resources.admin import OpeningHoursInline, TypedListingAdmin, listing_fieldsets
+from resources.admin import (
+    OpeningHoursInline,
+    TypedListingAdmin,
+    last_verified,
+    listing_fieldsets,
+)
 from resources.forms import offered_terms
 from resources.vocabularies import Vocabulary
 
@@ -60,7 +65,7 @@ class SupportGroupAdmin(TypedListingAdmin):
         "city",
         "region",
         "meeting_count",
-        "last_verified_on",
+        last_verified,
     )
     list_filter = ("status", "fellowship", *TypedListingAdmin.list_filter[1:])
     list_select_related = ("fellowship", "organization")

@@ -12,6 +12,7 @@ from django.db.models import Count
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -19,6 +20,7 @@ from django.utils.translation import ngettext
 from resources.forms import VocabularyTermsForm
 from resources.models import (
     KIND_RELATIONS,
+    REVERIFY_AFTER_DAYS,
     Clinician,
     CommunityResource,
     Helpline,
@@ -31,27 +33,45 @@ from resources.models import (
 )
 from resources.vocabularies import Vocabulary
 
+
 # Listings not confirmed with the provider for this long are due for a call.
-VERIFICATION_DUE_AFTER = timedelta(days=180)
+@admin.display(description=_("last verified"), ordering="last_verified_on")
+def last_verified(listing):
+    """The date, flagged when a curator should check the listing again."""
+    if listing.last_verified_on is None:
+        return _("Never")
+    checked = date_format(listing.last_verified_on)
+    if listing.may_be_out_of_date:
+        return format_html("{} <strong>({})</strong>", checked, _("over a year ago: check it"))
+    return checked
 
 
 class VerificationFilter(admin.SimpleListFilter):
+    """How long ago a listing was last verified: the issue's four age bands."""
+
     title = _("last verified")
     parameter_name = "verified"
 
     def lookups(self, request, model_admin):
         return [
-            ("recent", _("In the last 6 months")),
-            ("due", _("More than 6 months ago")),
+            ("0-6", _("Within 6 months")),
+            ("6-12", _("6 to 12 months ago")),
+            ("12+", _("Over 12 months ago")),
             ("never", _("Never")),
         ]
 
     def queryset(self, request, queryset):
-        cutoff = timezone.localdate() - VERIFICATION_DUE_AFTER
-        if self.value() == "recent":
-            return queryset.filter(last_verified_on__gte=cutoff)
-        if self.value() == "due":
-            return queryset.filter(last_verified_on__lt=cutoff)
+        today = timezone.localdate()
+        six_months_ago = today - timedelta(days=182)
+        a_year_ago = today - timedelta(days=REVERIFY_AFTER_DAYS)
+        if self.value() == "0-6":
+            return queryset.filter(last_verified_on__gte=six_months_ago)
+        if self.value() == "6-12":
+            return queryset.filter(
+                last_verified_on__lt=six_months_ago, last_verified_on__gte=a_year_ago
+            )
+        if self.value() == "12+":
+            return queryset.filter(last_verified_on__lt=a_year_ago)
         if self.value() == "never":
             return queryset.filter(last_verified_on__isnull=True)
         return queryset
@@ -134,7 +154,7 @@ class TypedListingAdmin(admin.ModelAdmin):
 
     form = VocabularyTermsForm
     inlines = [OpeningHoursInline]
-    list_display = ("name", "status", "city", "region", "organization", "last_verified_on")
+    list_display = ("name", "status", "city", "region", "organization", last_verified)
     list_filter = ("status", VerificationFilter, "offers_in_person", "offers_online")
     list_select_related = ("organization",)
     search_fields = ("name", "slug", "city", "organization__name")
@@ -169,7 +189,7 @@ class ClinicianAdmin(TypedListingAdmin):
         "accepting_new_clients",
         "city",
         "region",
-        "last_verified_on",
+        last_verified,
     )
     list_filter = (
         "status",
@@ -192,7 +212,7 @@ class TreatmentProgramAdmin(TypedListingAdmin):
         "organization",
         "city",
         "region",
-        "last_verified_on",
+        last_verified,
     )
     list_filter = (
         "status",
@@ -217,7 +237,7 @@ class SoberLivingHomeAdmin(TypedListingAdmin):
         "beds_updated_on",
         "certification",
         "city",
-        "last_verified_on",
+        last_verified,
     )
     list_filter = (
         "status",
@@ -249,7 +269,7 @@ class HelplineAdmin(TypedListingAdmin):
 
 @admin.register(CommunityResource)
 class CommunityResourceAdmin(TypedListingAdmin):
-    list_display = ("name", "status", "resource_type", "city", "region", "last_verified_on")
+    list_display = ("name", "status", "resource_type", "city", "region", last_verified)
     list_filter = ("status", "resource_type", VerificationFilter)
     fieldsets = listing_fieldsets(CommunityResource, basics=("resource_type",))
 
@@ -269,7 +289,7 @@ class ListingAdmin(admin.ModelAdmin):
         "organization",
         "city",
         "region",
-        "last_verified_on",
+        last_verified,
     )
     list_display_links = None
     list_filter = ("kind", "status", VerificationFilter)

@@ -2,12 +2,13 @@
 chosen per vocabulary without losing any; bad input is explained and nothing is written;
 changelists cost the same number of queries however many rows they show."""
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from groups.models import Attendance, Fellowship, Meeting, Place, SupportGroup
 from resources.models import (
@@ -596,3 +597,38 @@ def test_seeded_changelists_run_a_few_queries(admin_client, django_assert_max_nu
         response = admin_client.get(admin_url(model, "changelist"))
 
     assert len(response.context["cl"].result_list) == model.objects.count() > 10
+
+
+@pytest.mark.parametrize(
+    ("band", "expected"),
+    [
+        ("0-6", {"Checked last month"}),
+        ("6-12", {"Checked nine months ago"}),
+        ("12+", {"Checked two years ago"}),
+        ("never", {"Never checked"}),
+    ],
+)
+def test_changelists_filter_by_verification_age(admin_client, band, expected):
+    today = timezone.localdate()
+    factories.make_clinician(name="Checked last month", last_verified_on=today - timedelta(30))
+    factories.make_clinician(
+        name="Checked nine months ago", last_verified_on=today - timedelta(270)
+    )
+    factories.make_clinician(name="Checked two years ago", last_verified_on=today - timedelta(730))
+    factories.make_clinician(name="Never checked", last_verified_on=None)
+
+    response = admin_client.get(admin_url(Listing, "changelist"), {"verified": band})
+
+    names = ("Checked last month", "Checked nine months ago", "Checked two years ago")
+    shown = {name for name in (*names, "Never checked") if name in response.text}
+    assert shown == expected
+
+
+def test_changelists_flag_listings_not_verified_for_a_year(admin_client):
+    today = timezone.localdate()
+    factories.make_clinician(name="Old one", last_verified_on=today - timedelta(400))
+    factories.make_clinician(name="New one", last_verified_on=today - timedelta(10))
+
+    response = admin_client.get(admin_url(Clinician, "changelist"))
+
+    assert response.text.count("over a year ago: check it") == 1
