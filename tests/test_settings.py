@@ -139,3 +139,21 @@ def test_env_example_lists_every_variable_settings_read():
     assert read_names  # the parsing above found the env_* calls
     for name in read_names:
         assert f"{name}=" in example, f"{name} is read by settings but missing from .env.example"
+
+
+def test_manage_py_defaults_to_development_mode_but_the_web_server_does_not():
+    result = run_manage_check()  # no DEBUG, no SECRET_KEY: a developer's shell
+
+    assert result.returncode == 0, result.stderr
+
+    env = {key: value for key, value in os.environ.items() if key not in {"DEBUG", "SECRET_KEY"}}
+    server = subprocess.run(
+        [sys.executable, "-c", "import recovery_site.wsgi"],
+        cwd=PROJECT_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert server.returncode != 0
+    assert "ImproperlyConfigured: SECRET_KEY must be set when DEBUG is off" in server.stderr
