@@ -12,6 +12,7 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     path("hsds/", include("resources.hsds.urls")),
+    path("", include("moderation.urls")),
     path("", include("resources.urls")),
     path("", include("groups.urls")),
 ]
