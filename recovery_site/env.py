@@ -99,3 +99,40 @@ def parse_database_url(url, *, name="DATABASE_URL", base_dir=Path(".")):
     raise ImproperlyConfigured(
         f"{name} must start with postgres:// or sqlite:///, not {parts.scheme or url!r}."
     )
+
+
+REDIS_SCHEMES = {"redis", "rediss"}
+CACHE_URL_FORMS = "locmem://, redis://HOST:6379/0 or dummy://"
+
+
+def parse_cache_url(url, *, name="CACHE_URL"):
+    """Turn ``locmem://``, ``redis://host:6379/0`` or ``dummy://`` into a CACHES entry."""
+    try:
+        parts = urlsplit(url.strip())
+        parts.port  # noqa: B018 - parsing the port is what finds a bad one
+    except ValueError as error:
+        raise ImproperlyConfigured(f"{name} is not a valid URL ({error}).") from None
+    scheme = parts.scheme.lower()
+    if scheme == "locmem":
+        # Each gunicorn worker has its own: fine for one process, not shared between them.
+        return {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": parts.netloc,
+        }
+    if scheme == "dummy":
+        return {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
+    if scheme in REDIS_SCHEMES:
+        if not parts.hostname:
+            raise ImproperlyConfigured(f"{name} names no Redis host: use {CACHE_URL_FORMS}.")
+        database = parts.path.strip("/")
+        if database and not database.isdigit():
+            raise ImproperlyConfigured(
+                f"{name} must end with a Redis database number such as /0, not /{database}."
+            )
+        return {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": url.strip(),
+            # A Redis that stops answering slows pages by at most a second, not a minute.
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
+    raise ImproperlyConfigured(f"{name} must be one of {CACHE_URL_FORMS}, not {url!r}.")

@@ -16,6 +16,7 @@ from recovery_site.env import (
     env_list,
     env_str,
     env_time_zone,
+    parse_cache_url,
     parse_database_url,
 )
 
@@ -39,6 +40,8 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
+    # Before staticfiles: runserver serves static files through WhiteNoise too, as in production.
+    "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django.contrib.postgres",
@@ -57,6 +60,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Serves /static/ compressed and cached for a year, before anything else does work.
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -76,8 +81,19 @@ TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
         "DIRS": [BASE_DIR / "templates"],
-        "APP_DIRS": True,
         "OPTIONS": {
+            # Templates are read and compiled once per process, not on every request.
+            # (Django does this by default; naming it keeps it so if loaders are ever listed.)
+            # In development runserver empties this cache whenever a template changes.
+            "loaders": [
+                (
+                    "django.template.loaders.cached.Loader",
+                    [
+                        "django.template.loaders.filesystem.Loader",
+                        "django.template.loaders.app_directories.Loader",
+                    ],
+                ),
+            ],
             "context_processors": [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
@@ -100,6 +116,14 @@ DATABASES = {
     },
 }
 
+# The cache holds the home page's counts and the rate limits' counters. With several
+# gunicorn workers use Redis so that they share one: each worker has its own locmem.
+CACHES = {"default": parse_cache_url(env_str("CACHE_URL", "locmem://"))}
+
+# Seconds the home page's counts are kept. Saving or deleting a listing, meeting or
+# fellowship refreshes them at once; bulk writes that bypass save() show after this long.
+HOME_COUNTS_CACHE_SECONDS = env_int("HOME_COUNTS_CACHE_SECONDS", 300)
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -116,7 +140,25 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STATIC_ROOT = BASE_DIR / "staticfiles"
+# Where `manage.py collectstatic` gathers the files WhiteNoise serves in production.
+# A relative path is taken from the project folder.
+STATIC_ROOT = BASE_DIR / (env_str("STATIC_ROOT") or "staticfiles")
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # In production every file gets its content's hash in its name (so browsers may keep it
+    # for a year) and a gzip (and, with the brotli package, brotli) copy. That needs the
+    # manifest collectstatic writes, so development serves the source files as they are.
+    "staticfiles": {
+        "BACKEND": (
+            "django.contrib.staticfiles.storage.StaticFilesStorage"
+            if DEBUG
+            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        ),
+    },
+}
+# Development (and tests) read static files from the source folders and see edits at once.
+WHITENOISE_USE_FINDERS = DEBUG
+WHITENOISE_AUTOREFRESH = DEBUG
 
 # Anonymous visitors get no cookies: sessions and CSRF cookies are only set where
 # a form or the admin needs them, never on plain browsing.
@@ -146,8 +188,30 @@ if not DEBUG:
 # page stays, marked out of date) until a curator verifies them again.
 STALE_AFTER_DAYS = env_int("STALE_AFTER_DAYS", 730)
 
-# Where "Report a problem" links send people until the report form exists.
+# An address offered beside the "Report a problem" and "Suggest a resource" forms, for
+# people who would rather write an email.
 CORRECTIONS_EMAIL = env_str("CORRECTIONS_EMAIL", "corrections@example.org")
+
+# Suggestions and reports a visitor may send in an hour before being asked to wait. The
+# count is kept per IP address in the cache only, for at most the hour, never stored.
+SUBMISSIONS_PER_HOUR = env_int("SUBMISSIONS_PER_HOUR", 5)
+# How many reverse proxies in front of the site append to X-Forwarded-For; 0 trusts
+# REMOTE_ADDR. Behind one proxy set 1, or every visitor shares the proxy's count.
+SUBMISSIONS_PROXY_COUNT = env_int("SUBMISSIONS_PROXY_COUNT", 0)
+# A plain-words page when a form arrives without its CSRF cookie (cookies blocked).
+CSRF_FAILURE_VIEW = "moderation.views.csrf_failure"
+
+# Curation: history and CSV import/export ------------------------------------------
+# An import is all or nothing, and leaves a line in the admin's recent actions.
+IMPORT_EXPORT_USE_TRANSACTIONS = True
+IMPORT_EXPORT_SKIP_ADMIN_LOG = False
+# Importing changes listings, so it needs the change permission; exporting only viewing.
+IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "change"
+IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
+# Curators may put a listing back as it was at any point of its history, and say why
+# at any length.
+SIMPLE_HISTORY_REVERT_DISABLED = False
+SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 
 # The open data API (issue: open data) --------------------------------------------
 # Public, read-only data: any site may read it from a browser, with GET only.

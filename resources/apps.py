@@ -21,6 +21,9 @@ class ResourcesConfig(AppConfig):
         # vocabulary table matches resources/vocabularies.py.
         post_migrate.connect(sync_vocabulary_terms, sender=self)
         self.connect_search_signals()
+        # The home counts' cache is dropped on every save, including saves made by
+        # management commands, which never import the views.
+        from resources import counts  # noqa: F401
 
     def connect_search_signals(self):
         """Keep each listing's stored search text in step with what it is made of."""

@@ -3,7 +3,21 @@
 pytest-django provides ``client``, ``admin_client`` and ``django_assert_num_queries``.
 """
 
+import pytest
+from django.core.cache import cache
 from django.db import connection
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Each test starts and ends with an empty cache.
+
+    Rolling back a test's database sends no signals, so counts cached from its rows, and
+    the rate limiter's counters, would otherwise leak into the next test.
+    """
+    cache.clear()
+    yield
+    cache.clear()
 
 
 def pytest_collection_modifyitems(config, items):

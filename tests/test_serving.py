@@ -1,14 +1,27 @@
-"""Production serving: gunicorn's access log keeps no query strings and no IP addresses."""
+"""Production serving, tested against a real gunicorn started with gunicorn.conf.py.
 
+Static files are gathered once with ``collectstatic`` into a temporary STATIC_ROOT, as a
+deployment does, and every server here runs with DEBUG off.
+"""
+
+import gzip
 import os
+import re
 import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
+from contextlib import contextmanager
 from pathlib import Path
 
+import pytest
+from django.db import connection
+
 PROJECT_DIR = Path(__file__).resolve().parent.parent
+PRODUCTION = {"DEBUG": "false", "SECRET_KEY": "x" * 50, "ALLOWED_HOSTS": "127.0.0.1"}
+ONE_YEAR = 365 * 24 * 60 * 60
 
 
 def free_port():
@@ -17,43 +30,188 @@ def free_port():
         return sock.getsockname()[1]
 
 
-def test_gunicorn_access_log_leaves_out_what_visitors_typed_and_who_they_are():
+@pytest.fixture(scope="module")
+def static_root(tmp_path_factory):
+    root = tmp_path_factory.mktemp("staticfiles")
+    subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--no-input"],
+        cwd=PROJECT_DIR,
+        env={**os.environ, **PRODUCTION, "STATIC_ROOT": str(root)},
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
+    return root
+
+
+class Server:
+    def __init__(self, port, log_path):
+        self.url = f"http://127.0.0.1:{port}"
+        self.log_path = log_path
+
+    def get(self, path, **headers):
+        request = urllib.request.Request(self.url + path, headers=headers)
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return response.status, response.headers, response.read()
+
+    @property
+    def log(self):
+        return self.log_path.read_text()
+
+
+@contextmanager
+def gunicorn(static_root, log_dir, **environment):
+    """A real gunicorn with one worker, yielded once it answers."""
     port = free_port()
     env = {
         **os.environ,
-        "DEBUG": "false",
-        "SECRET_KEY": "x" * 50,
-        "ALLOWED_HOSTS": "127.0.0.1",
+        **PRODUCTION,
+        "STATIC_ROOT": str(static_root),
         "HOST": "127.0.0.1",
         "PORT": str(port),
         "WEB_CONCURRENCY": "1",
+        **environment,
     }
-    server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "recovery_site.wsgi"],
-        cwd=PROJECT_DIR,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
+    log_path = log_dir / f"gunicorn-{port}.log"
+    with log_path.open("w") as log:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", "recovery_site.wsgi"],
+            cwd=PROJECT_DIR,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+    server = Server(port, log_path)
     try:
-        url = f"http://127.0.0.1:{port}/about/?q=my+secret+search&near=60614"
-        for _attempt in range(100):
+        # Generous: on a busy machine the first answer can take a while.
+        deadline = time.monotonic() + 90
+        while time.monotonic() < deadline:
             try:
-                with urllib.request.urlopen(url, timeout=5) as response:
-                    assert response.status == 200
-                    break
-            except OSError:
-                time.sleep(0.1)
+                server.get("/robots.txt")
+                break
+            except urllib.error.HTTPError:
+                break  # answering, whatever it says
+            except (urllib.error.URLError, TimeoutError):  # not listening or not ready yet
+                time.sleep(0.05)
         else:
-            raise AssertionError("gunicorn did not answer")
+            raise AssertionError(f"gunicorn did not answer:\n{server.log}")
+        yield server
     finally:
-        server.terminate()
-        log, _ = server.communicate(timeout=30)
+        process.terminate()
+        process.wait(timeout=30)
 
-    request_lines = [line for line in log.splitlines() if '"GET ' in line]
-    assert len(request_lines) == 1, log
-    assert '"GET /about/" 200' in request_lines[0]
-    assert "secret" not in log
-    assert "60614" not in log
-    assert "127.0.0.1 " not in request_lines[0]
+
+@pytest.fixture(scope="module")
+def server(static_root, tmp_path_factory):
+    with gunicorn(static_root, tmp_path_factory.mktemp("logs")) as running:
+        yield running
+
+
+def test_gunicorn_access_log_leaves_out_what_visitors_typed_and_who_they_are(server):
+    status, _headers, _body = server.get("/about/?q=my+secret+search&near=60614")
+    assert status == 200
+
+    time.sleep(0.2)  # the access log is written after the response
+    request_lines = [line for line in server.log.splitlines() if '"GET ' in line]
+    assert any('"GET /about/" 200' in line for line in request_lines), server.log
+    assert "secret" not in server.log
+    assert "60614" not in server.log
+    assert not [line for line in request_lines if "127.0.0.1" in line]
+
+
+def stylesheet_url(html):
+    return re.search(r'<link rel="stylesheet" href="([^"]+)"', html)[1]
+
+
+def test_pages_link_static_files_by_a_hashed_name_on_this_site(server):
+    _status, _headers, body = server.get("/about/")
+
+    html = body.decode()
+    assert re.fullmatch(r"/static/css/site\.[0-9a-f]{12}\.css", stylesheet_url(html))
+    linked = re.findall(r'(?:href|src)="([^"#]+)"', html)
+    assert not [url for url in linked if re.match(r"\s*(https?:)?//", url)], linked
+
+
+def test_static_files_are_cached_for_a_year_and_compressed_when_asked(server):
+    source = (PROJECT_DIR / "static" / "css" / "site.css").read_bytes()
+    _status, _headers, body = server.get("/about/")
+    url = stylesheet_url(body.decode())
+
+    _status, plain_headers, plain = server.get(url)
+    _status, gzip_headers, zipped = server.get(url, **{"Accept-Encoding": "gzip"})
+
+    assert plain == source
+    assert "Content-Encoding" not in plain_headers
+    assert f"max-age={ONE_YEAR}" in plain_headers["Cache-Control"]
+    assert "immutable" in plain_headers["Cache-Control"]
+    assert gzip_headers["Content-Encoding"] == "gzip"
+    assert len(zipped) < len(source) / 2
+    assert gzip.decompress(zipped) == source
+    assert "Accept-Encoding" in gzip_headers["Vary"]
+
+
+def test_a_file_without_its_hash_is_not_kept_for_a_year(server):
+    # Its content may change under the same name, so browsers must check again.
+    _status, headers, _body = server.get("/static/css/site.css")
+
+    assert f"max-age={ONE_YEAR}" not in headers["Cache-Control"]
+
+
+# Persistent database connections (PostgreSQL: its own view of who is connected)
+
+
+def backends_of(application_name):
+    with connection.cursor() as cursor:
+        # The test runs in a transaction, which would otherwise see its first snapshot.
+        cursor.execute("SELECT pg_stat_clear_snapshot()")
+        cursor.execute(
+            "SELECT pid FROM pg_stat_activity WHERE application_name = %s", [application_name]
+        )
+        return [pid for (pid,) in cursor.fetchall()]
+
+
+@pytest.mark.postgresql
+@pytest.mark.django_db
+def test_a_worker_keeps_its_database_connection_and_replaces_a_broken_one(static_root, tmp_path):
+    application_name = f"serving-test-{free_port()}"
+    database = connection.settings_dict["NAME"]
+    environment = {
+        "DATABASE_URL": (
+            f"postgres://postgres@127.0.0.1:5432/{database}?application_name={application_name}"
+        ),
+        "DB_CONN_MAX_AGE": "600",
+        # Nothing cached: every home page asks the database.
+        "CACHE_URL": "dummy://",
+        "WEB_THREADS": "1",
+    }
+    with gunicorn(static_root, tmp_path, **environment) as server:
+        assert server.get("/")[0] == 200
+        [first] = backends_of(application_name)
+        assert server.get("/")[0] == 200
+        assert backends_of(application_name) == [first]
+
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_terminate_backend(%s)", [first])
+        time.sleep(0.2)
+        # The health check finds the connection dead and opens another: no error page.
+        assert server.get("/")[0] == 200
+        [second] = backends_of(application_name)
+        assert second != first
+
+
+@pytest.mark.postgresql
+@pytest.mark.django_db
+def test_with_no_connection_age_each_request_closes_its_connection(static_root, tmp_path):
+    application_name = f"serving-test-{free_port()}"
+    database = connection.settings_dict["NAME"]
+    environment = {
+        "DATABASE_URL": (
+            f"postgres://postgres@127.0.0.1:5432/{database}?application_name={application_name}"
+        ),
+        "DB_CONN_MAX_AGE": "0",
+        "CACHE_URL": "dummy://",
+    }
+    with gunicorn(static_root, tmp_path, **environment) as server:
+        assert server.get("/")[0] == 200
+        time.sleep(0.2)
+        assert backends_of(application_name) == []

@@ -1,14 +1,23 @@
 """Settings come from the environment; a bad value stops start-up and names the variable."""
 
 import os
+import socket
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
+import redis
 from django.core.exceptions import ImproperlyConfigured
 
-from recovery_site.env import env_bool, env_list, env_time_zone, parse_database_url
+from recovery_site.env import (
+    env_bool,
+    env_list,
+    env_time_zone,
+    parse_cache_url,
+    parse_database_url,
+)
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 
@@ -157,3 +166,175 @@ def test_manage_py_defaults_to_development_mode_but_the_web_server_does_not():
     )
     assert server.returncode != 0
     assert "ImproperlyConfigured: SECRET_KEY must be set when DEBUG is off" in server.stderr
+
+
+# The cache (CACHE_URL)
+
+
+@pytest.mark.parametrize(
+    ("url", "backend", "location"),
+    [
+        ("locmem://", "django.core.cache.backends.locmem.LocMemCache", ""),
+        ("redis://cache.internal:6379/2", "django.core.cache.backends.redis.RedisCache", None),
+        ("rediss://:pw@cache.internal:6380", "django.core.cache.backends.redis.RedisCache", None),
+        ("dummy://", "django.core.cache.backends.dummy.DummyCache", None),
+    ],
+)
+def test_cache_url_chooses_the_cache(url, backend, location):
+    cache = parse_cache_url(url)
+
+    assert cache["BACKEND"] == backend
+    if backend.endswith("RedisCache"):
+        assert cache["LOCATION"] == url
+    elif location is not None:
+        assert cache["LOCATION"] == location
+
+
+@pytest.mark.parametrize(
+    ("url", "message"),
+    [
+        ("memcached://127.0.0.1:11211", "must be one of locmem://, redis://"),
+        ("redis://", "names no Redis host"),
+        ("redis://127.0.0.1:6379/cache", "must end with a Redis database number"),
+        ("redis://127.0.0.1:port/0", "is not a valid URL"),
+        ("127.0.0.1:6379", "must be one of locmem://, redis://"),
+    ],
+)
+def test_bad_cache_urls_are_refused_by_name(url, message):
+    with pytest.raises(ImproperlyConfigured, match="CACHE_URL") as error:
+        parse_cache_url(url)
+
+    assert message in str(error.value)
+
+
+@pytest.mark.parametrize(
+    ("environment", "variable"),
+    [
+        ({"CACHE_URL": "memcached://x"}, "CACHE_URL"),
+        ({"HOME_COUNTS_CACHE_SECONDS": "five minutes"}, "HOME_COUNTS_CACHE_SECONDS"),
+        ({"SUBMISSIONS_PER_HOUR": "lots"}, "SUBMISSIONS_PER_HOUR"),
+    ],
+)
+def test_start_up_stops_on_bad_serving_settings(environment, variable):
+    result = run_manage_check(DEBUG="true", **environment)
+
+    assert result.returncode != 0
+    assert f"ImproperlyConfigured: {variable}" in result.stderr
+
+
+def run_python(code, **environment):
+    """Run ``code`` with the project's settings loaded, in a process of its own."""
+    result = subprocess.run(
+        [sys.executable, "-c", f"import django; django.setup()\n{code}"],
+        cwd=PROJECT_DIR,
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "recovery_site.settings", **environment},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip()
+
+
+@pytest.fixture(scope="module")
+def redis_url():
+    """A Redis server of the test's own, on a free port, keeping nothing on disk."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    server = subprocess.Popen(
+        ["redis-server", "--bind", "127.0.0.1", "--port", str(port), "--save", ""],
+        stdout=subprocess.DEVNULL,
+    )
+    client = redis.Redis(port=port)
+    try:
+        for _attempt in range(100):
+            try:
+                client.ping()
+                break
+            except redis.ConnectionError:
+                time.sleep(0.05)
+        yield f"redis://127.0.0.1:{port}/0"
+    finally:
+        client.close()
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def test_redis_cache_is_shared_between_processes(redis_url):
+    run_python(
+        "from django.core.cache import cache; cache.set('shared', 'yes')", CACHE_URL=redis_url
+    )
+
+    seen = run_python(
+        "from django.core.cache import cache; print(cache.get('shared'))", CACHE_URL=redis_url
+    )
+
+    assert seen == "yes"
+
+
+def test_locmem_cache_is_each_process_own():
+    run_python("from django.core.cache import cache; cache.set('shared', 'yes')")
+
+    seen = run_python("from django.core.cache import cache; print(cache.get('shared'))")
+
+    assert seen == "None"
+
+
+# Production settings (DEBUG off)
+
+PRODUCTION = {"DEBUG": "false", "SECRET_KEY": "x" * 50}
+
+
+def test_production_compiles_each_template_once_per_process():
+    loaders = run_python(
+        "from django.template import engines\n"
+        "loader = engines['django'].engine.template_loaders[0]\n"
+        "print(type(loader).__module__, [type(l).__module__ for l in loader.loaders])",
+        **PRODUCTION,
+    )
+
+    assert loaders == (
+        "django.template.loaders.cached "
+        "['django.template.loaders.filesystem', 'django.template.loaders.app_directories']"
+    )
+
+
+def test_production_keeps_database_connections_and_checks_them():
+    database = run_python(
+        "from django.conf import settings\n"
+        "db = settings.DATABASES['default']\n"
+        "print(db['CONN_MAX_AGE'], db['CONN_HEALTH_CHECKS'])",
+        **PRODUCTION,
+        DB_CONN_MAX_AGE="300",
+    )
+
+    assert database == "300 True"
+
+
+def test_production_serves_hashed_compressed_static_files_and_development_the_sources():
+    show = "from django.conf import settings; print(settings.STORAGES['staticfiles']['BACKEND'])"
+
+    assert (
+        run_python(show, **PRODUCTION) == "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    )
+    assert run_python(show, DEBUG="true") == "django.contrib.staticfiles.storage.StaticFilesStorage"
+
+
+def test_whitenoise_answers_before_the_rest_of_the_site():
+    from django.conf import settings
+
+    security = settings.MIDDLEWARE.index("django.middleware.security.SecurityMiddleware")
+    assert settings.MIDDLEWARE[security + 1] == "whitenoise.middleware.WhiteNoiseMiddleware"
+
+
+def test_curation_settings_other_features_rely_on():
+    from django.conf import settings
+
+    assert settings.SUBMISSIONS_PER_HOUR == 5
+    assert settings.IMPORT_EXPORT_USE_TRANSACTIONS is True
+    assert settings.IMPORT_EXPORT_SKIP_ADMIN_LOG is False
+    assert settings.IMPORT_EXPORT_IMPORT_PERMISSION_CODE == "change"
+    assert settings.IMPORT_EXPORT_EXPORT_PERMISSION_CODE == "view"
+    assert settings.SIMPLE_HISTORY_REVERT_DISABLED is False
+    assert settings.SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD is True
