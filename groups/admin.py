@@ -7,17 +7,19 @@ from django.utils.translation import gettext_lazy as _
 
 from groups.models import Fellowship, Meeting, Place, SupportGroup
 from resources.admin import (
+    HistoryAdmin,
     OpeningHoursInline,
     TypedListingAdmin,
     last_verified,
     listing_fieldsets,
 )
-from resources.forms import offered_terms
+from resources.forms import historical_snapshot, offered_terms
+from resources.models.history import one_history_row
 from resources.vocabularies import Vocabulary
 
 
 @admin.register(Fellowship)
-class FellowshipAdmin(admin.ModelAdmin):
+class FellowshipAdmin(HistoryAdmin):
     list_display = ("name", "short_name", "approach", "audience", "group_count")
     list_filter = ("approach", "audience")
     search_fields = ("name", "short_name")
@@ -28,7 +30,13 @@ class FellowshipAdmin(admin.ModelAdmin):
     )
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(group_count=Count("groups"))
+        # The count adds a GROUP BY, which drops Meta.ordering; autocomplete pages need one.
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(group_count=Count("groups"))
+            .order_by("name", "pk")
+        )
 
     @admin.display(description=_("groups"), ordering="group_count")
     def group_count(self, fellowship):
@@ -75,7 +83,13 @@ class SupportGroupAdmin(TypedListingAdmin):
     fieldsets = listing_fieldsets(SupportGroup, basics=("fellowship",))
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(meeting_count=Count("meetings"))
+        # The count adds a GROUP BY, which drops Meta.ordering; autocomplete pages need one.
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(meeting_count=Count("meetings"))
+            .order_by("name", "pk")
+        )
 
     @admin.display(description=_("meetings"), ordering="meeting_count")
     def meeting_count(self, group):
@@ -83,7 +97,7 @@ class SupportGroupAdmin(TypedListingAdmin):
 
 
 @admin.register(Place)
-class PlaceAdmin(admin.ModelAdmin):
+class PlaceAdmin(HistoryAdmin):
     list_display = ("name", "address_line1", "city", "region", "location_precision")
     list_filter = ("location_precision", "region")
     search_fields = ("name", "address_line1", "city")
@@ -110,13 +124,23 @@ class MeetingAdminForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if "types" in self.fields:
-            # Retired types stay offered on the meetings that already have them.
             current = self.instance.types.all() if self.instance.pk else ()
+            snapshot = historical_snapshot(self.instance, "types")
+            if snapshot is not None:
+                # Reverting to an earlier version: offer and tick the types it had.
+                current = snapshot
+                self.initial["types"] = [term.pk for term in snapshot]
+            # Retired types stay offered on the meetings that already have them.
             self.fields["types"].queryset = offered_terms(Vocabulary.MEETING_TYPE, keep=current)
+
+    def _save_m2m(self):
+        # The meeting's save and its new types make one history row, not three.
+        with one_history_row(self.instance):
+            super()._save_m2m()
 
 
 @admin.register(Meeting)
-class MeetingAdmin(admin.ModelAdmin):
+class MeetingAdmin(HistoryAdmin):
     form = MeetingAdminForm
     list_display = (
         "name",
@@ -129,7 +153,7 @@ class MeetingAdmin(admin.ModelAdmin):
         "place",
         "status",
     )
-    list_filter = ("status", "weekday", "attendance", "group__fellowship")
+    list_filter = ("status", "weekday", "attendance", "group__fellowship", "group__region")
     list_select_related = ("group__fellowship", "place")
     search_fields = ("name", "slug", "group__name", "place__name", "place__city")
     prepopulated_fields = {"slug": ("name",)}

@@ -20,8 +20,10 @@ from resources.models import (
     Term,
     TimeStampedModel,
     Weekday,
+    listing_history,
     validate_time_zone,
 )
+from resources.models.history import CuratedHistory
 from resources.vocabularies import Vocabulary
 
 
@@ -50,6 +52,8 @@ class Fellowship(TimeStampedModel):
     audience = models.CharField(_("who it is for"), max_length=20, choices=FellowshipAudience)
     website = models.URLField(_("website"), blank=True, default="")
     description = models.TextField(_("description"), blank=True, default="")
+
+    history = CuratedHistory()
 
     class Meta:
         ordering = ["name"]
@@ -84,6 +88,8 @@ class SupportGroup(Listing):
 
     vocabularies = (Vocabulary.LANGUAGE, Vocabulary.POPULATION, Vocabulary.ACCESSIBILITY)
 
+    history = listing_history()
+
     class Meta:
         verbose_name = _("peer support group")
         verbose_name_plural = _("peer support groups")
@@ -102,6 +108,8 @@ class Place(TimeStampedModel, Address):
         default="",
         help_text=_("How to find the room: “side door on Elm St., downstairs”."),
     )
+
+    history = CuratedHistory()
 
     class Meta:
         ordering = ["name"]
@@ -268,6 +276,7 @@ class Meeting(TimeStampedModel):
     )
 
     objects = MeetingQuerySet.as_manager()
+    history = CuratedHistory(m2m_fields=["types"])
 
     class Meta:
         ordering = ["weekday", "start_time", "name"]

@@ -5,9 +5,14 @@ What it offers, Hours, Verification) plus its own fields; the base ``Listing`` a
 read-mostly overview across all kinds whose rows open the typed admin.
 """
 
+from collections import Counter
 from datetime import timedelta
 
 from django.contrib import admin, messages
+from django.contrib.admin.actions import delete_selected
+from django.contrib.admin.options import ActionLocation
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 from django.db.models import Count
 from django.http import HttpResponseRedirect
 from django.urls import reverse
@@ -16,15 +21,19 @@ from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from simple_history.admin import SimpleHistoryAdmin
 
+from resources.csv_io import ListingCSVMixin
 from resources.forms import VocabularyTermsForm
 from resources.models import (
     KIND_RELATIONS,
+    NEVER_DELETED,
     REVERIFY_AFTER_DAYS,
     Clinician,
     CommunityResource,
     Helpline,
     Listing,
+    ListingStatus,
     OpeningHours,
     Organization,
     SoberLivingHome,
@@ -32,6 +41,22 @@ from resources.models import (
     TreatmentProgram,
 )
 from resources.vocabularies import Vocabulary
+
+
+class HistoryAdmin(SimpleHistoryAdmin):
+    """The admin of a model with a change history: a History page listing who changed what
+    and when, from which any earlier version can be opened and restored."""
+
+    def get_history_queryset(self, request, history_manager, pk_name, object_id):
+        records = history_manager.filter(**{pk_name: object_id}).select_related("history_user")
+        related = [
+            field.name
+            for field in history_manager.model.tracked_fields
+            if field.is_relation and not field.primary_key  # not a kind's link to its Listing
+        ]
+        # simple-history calls select_related() with no names when there are none, which
+        # Django 6.1 deprecates.
+        return records.select_related(*related) if related else records
 
 
 # Listings not confirmed with the provider for this long are due for a call.
@@ -144,40 +169,149 @@ def listing_fieldsets(model, basics=(), contact=(), offers=(), extra=()):
 
 
 class OpeningHoursInline(admin.TabularInline):
+    # Each period has its own history (resources.HistoricalOpeningHours); simple-history's
+    # revert page restores the listing's fields, not its inlines.
     model = OpeningHours
     fields = ("weekday", "opens", "closes")
     extra = 0
 
 
-class TypedListingAdmin(admin.ModelAdmin):
+class ListingActions:
+    """Bulk actions shared by every listing changelist: publish, archive, mark verified today,
+    and deleting only listings that were never published.
+
+    Each listing is saved on its own, like a single edit, so each gets a history row naming
+    the curator and the action; rows the workflow does not allow are skipped and counted.
+    """
+
+    actions = ["publish", "archive", "mark_verified_today", "delete_unpublished"]
+
+    def get_actions(self, request, action_location=ActionLocation.CHANGE_LIST):
+        actions = super().get_actions(request, action_location=action_location)
+        # Django's own would delete published listings too; delete_unpublished replaces it.
+        actions.pop("delete_selected", None)
+        return actions
+
+    def typed_listings(self, queryset):
+        """The chosen listings as their typed models, whose saves write history."""
+        return queryset
+
+    @admin.action(description=_("Publish selected listings"), permissions=["change"])
+    def publish(self, request, queryset):
+        self.change_each(request, queryset, "publish", ListingStatus.PUBLISHED)
+
+    @admin.action(description=_("Archive selected listings"), permissions=["change"])
+    def archive(self, request, queryset):
+        self.change_each(request, queryset, "archive", ListingStatus.ARCHIVED)
+
+    @admin.action(description=_("Mark selected listings as verified today"), permissions=["change"])
+    def mark_verified_today(self, request, queryset):
+        self.change_each(request, queryset, "mark verified today")
+
+    @admin.action(
+        description=_("Delete selected drafts and listings pending review"),
+        permissions=["delete"],
+    )
+    def delete_unpublished(self, request, queryset):
+        kept = queryset.filter(status__in=NEVER_DELETED).count()
+        if kept:
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)d published or archived listing is kept: archive it instead.",
+                    "%(count)d published or archived listings are kept: archive them instead.",
+                    kept,
+                )
+                % {"count": kept},
+                messages.WARNING,
+            )
+        deletable = queryset.exclude(status__in=NEVER_DELETED)
+        if deletable.exists():
+            # Django's confirmation page, then its deletion, of the deletable rows only.
+            return delete_selected(self, request, deletable)
+        return None
+
+    def delete_queryset(self, request, queryset):
+        # Whatever path gets here, published and archived listings stay.
+        super().delete_queryset(request, queryset.exclude(status__in=NEVER_DELETED))
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and obj.status in NEVER_DELETED:
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def change_each(self, request, queryset, verb, new_status=None):
+        today = timezone.localdate()
+        done, skipped = 0, Counter()
+        for listing in self.typed_listings(queryset):
+            if new_status is not None:
+                if listing.status == new_status:
+                    skipped[_("already %(status)s") % {"status": new_status.label.lower()}] += 1
+                    continue
+                refusal = listing.status_change_error(new_status, old_status=listing.status)
+                if refusal:
+                    skipped[refusal] += 1
+                    continue
+                listing.status = new_status
+            else:
+                listing.last_verified_on = today
+            try:
+                if new_status == ListingStatus.PUBLISHED:
+                    listing.clean()
+                listing._history_user = request.user
+                listing._change_reason = f"Bulk action: {verb}"
+                with transaction.atomic():
+                    listing.save()
+            except ValidationError as error:
+                skipped[" ".join(error.messages)] += 1
+            except IntegrityError:
+                skipped[_("the database refused the change")] += 1
+            else:
+                done += 1
+        level = messages.SUCCESS if done else messages.INFO
+        self.message_user(request, done_message(verb, done), level)
+        for reason, count in skipped.items():
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)d listing skipped: %(reason)s",
+                    "%(count)d listings skipped: %(reason)s",
+                    count,
+                )
+                % {"count": count, "reason": reason},
+                messages.WARNING,
+            )
+
+
+def done_message(verb, count):
+    if verb == "publish":
+        text = ngettext("%(count)d listing published.", "%(count)d listings published.", count)
+    elif verb == "archive":
+        text = ngettext("%(count)d listing archived.", "%(count)d listings archived.", count)
+    else:
+        text = ngettext(
+            "%(count)d listing marked as verified today.",
+            "%(count)d listings marked as verified today.",
+            count,
+        )
+    return text % {"count": count}
+
+
+class TypedListingAdmin(ListingCSVMixin, ListingActions, HistoryAdmin):
     """What every typed listing admin shares; subclasses add their kind's fields."""
 
     form = VocabularyTermsForm
     inlines = [OpeningHoursInline]
     list_display = ("name", "status", "city", "region", "organization", last_verified)
-    list_filter = ("status", VerificationFilter, "offers_in_person", "offers_online")
+    list_filter = ("status", VerificationFilter, "region", "offers_in_person", "offers_online")
     list_select_related = ("organization",)
     search_fields = ("name", "slug", "city", "organization__name")
     prepopulated_fields = {"slug": ("name",)}
     autocomplete_fields = ("organization",)
     readonly_fields = ("created_at", "updated_at")
     date_hierarchy = "last_verified_on"
-    actions = ["mark_verified_today"]
+    history_list_display = ["status"]
     save_on_top = True
-
-    @admin.action(description=_("Mark selected listings as verified today"))
-    def mark_verified_today(self, request, queryset):
-        updated = queryset.update(last_verified_on=timezone.localdate())
-        self.message_user(
-            request,
-            ngettext(
-                "%(count)d listing marked as verified today.",
-                "%(count)d listings marked as verified today.",
-                updated,
-            )
-            % {"count": updated},
-            messages.SUCCESS,
-        )
 
 
 @admin.register(Clinician)
@@ -197,6 +331,7 @@ class ClinicianAdmin(TypedListingAdmin):
         "accepting_new_clients",
         term_filter(Vocabulary.MEDICATION),
         VerificationFilter,
+        "region",
     )
     fieldsets = listing_fieldsets(
         Clinician, basics=("role", "credentials"), offers=("accepting_new_clients",)
@@ -220,6 +355,7 @@ class TreatmentProgramAdmin(TypedListingAdmin):
         term_filter(Vocabulary.MEDICATION),
         "is_opioid_treatment_program",
         VerificationFilter,
+        "region",
     )
     fieldsets = listing_fieldsets(
         TreatmentProgram, basics=("is_opioid_treatment_program", "license_number")
@@ -245,6 +381,7 @@ class SoberLivingHomeAdmin(TypedListingAdmin):
         "certification",
         "allows_medication",
         VerificationFilter,
+        "region",
     )
     fieldsets = listing_fieldsets(
         SoberLivingHome,
@@ -260,7 +397,7 @@ class SoberLivingHomeAdmin(TypedListingAdmin):
 @admin.register(Helpline)
 class HelplineAdmin(TypedListingAdmin):
     list_display = ("name", "status", "helpline_type", "scope", "region", "phone", "sms")
-    list_filter = ("status", "helpline_type", "scope", VerificationFilter)
+    list_filter = ("status", "helpline_type", "scope", VerificationFilter, "region")
     search_fields = (*TypedListingAdmin.search_fields, "phone", "sms")
     fieldsets = listing_fieldsets(
         Helpline, basics=("helpline_type", "scope"), contact=("chat_url",)
@@ -270,16 +407,17 @@ class HelplineAdmin(TypedListingAdmin):
 @admin.register(CommunityResource)
 class CommunityResourceAdmin(TypedListingAdmin):
     list_display = ("name", "status", "resource_type", "city", "region", last_verified)
-    list_filter = ("status", "resource_type", VerificationFilter)
+    list_filter = ("status", "resource_type", VerificationFilter, "region")
     fieldsets = listing_fieldsets(CommunityResource, basics=("resource_type",))
 
 
 @admin.register(Listing)
-class ListingAdmin(admin.ModelAdmin):
+class ListingAdmin(ListingActions, admin.ModelAdmin):
     """Every listing of every kind in one list; each row opens its typed admin.
 
-    A bare ``Listing`` has no kind, so it cannot be added here, and its change page
-    forwards to the typed one, where all of its fields are.
+    A bare ``Listing`` has no kind, so it cannot be added here, and its change and history
+    pages forward to the typed ones, where all of its fields and its history are. Bulk
+    actions save each listing as its typed model, which is where history is kept.
     """
 
     list_display = (
@@ -292,7 +430,7 @@ class ListingAdmin(admin.ModelAdmin):
         last_verified,
     )
     list_display_links = None
-    list_filter = ("kind", "status", VerificationFilter)
+    list_filter = ("kind", "status", VerificationFilter, "region")
     list_select_related = ("organization",)
     search_fields = ("name", "slug", "city", "organization__name")
     date_hierarchy = "last_verified_on"
@@ -300,11 +438,15 @@ class ListingAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         return False
 
+    def typed_listings(self, queryset):
+        # One query joining every kind's table; each listing is then saved as its kind.
+        return [listing.specific for listing in queryset.with_kind_details()]
+
     @staticmethod
-    def typed_change_url(listing):
+    def typed_change_url(listing, view="change"):
         typed_model = Listing._meta.get_field(KIND_RELATIONS[listing.kind]).related_model
         opts = typed_model._meta
-        return reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[listing.pk])
+        return reverse(f"admin:{opts.app_label}_{opts.model_name}_{view}", args=[listing.pk])
 
     @admin.display(description=_("name"), ordering="name")
     def typed_link(self, listing):
@@ -316,9 +458,15 @@ class ListingAdmin(admin.ModelAdmin):
             return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
         return HttpResponseRedirect(self.typed_change_url(listing))
 
+    def history_view(self, request, object_id, extra_context=None):
+        listing = self.get_object(request, object_id)
+        if listing is None:
+            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
+        return HttpResponseRedirect(self.typed_change_url(listing, "history"))
+
 
 @admin.register(Organization)
-class OrganizationAdmin(admin.ModelAdmin):
+class OrganizationAdmin(HistoryAdmin):
     list_display = ("name", "website", "listing_count", "updated_at")
     search_fields = ("name", "slug", "website")
     prepopulated_fields = {"slug": ("name",)}
@@ -329,7 +477,13 @@ class OrganizationAdmin(admin.ModelAdmin):
     readonly_fields = ("created_at", "updated_at")
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(listing_count=Count("listings"))
+        # The count adds a GROUP BY, which drops Meta.ordering; autocomplete pages need one.
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(listing_count=Count("listings"))
+            .order_by("name", "pk")
+        )
 
     @admin.display(description=_("listings"), ordering="listing_count")
     def listing_count(self, organization):
@@ -337,7 +491,7 @@ class OrganizationAdmin(admin.ModelAdmin):
 
 
 @admin.register(Term)
-class TermAdmin(admin.ModelAdmin):
+class TermAdmin(HistoryAdmin):
     """Terms are kept in resources/vocabularies.py; here they can only be retired or revived."""
 
     list_display = ("label", "code", "vocabulary", "is_active", "usage_count")

@@ -10,7 +10,8 @@ from django.db.models import Q
 from django.forms.models import ModelFormMetaclass
 from django.utils.translation import gettext_lazy as _
 
-from resources.models import Term
+from resources.models import ListingStatus, Term
+from resources.models.history import one_history_row
 
 
 def offered_terms(vocabulary, keep=()):
@@ -18,6 +19,16 @@ def offered_terms(vocabulary, keep=()):
     return Term.objects.filter(vocabulary=vocabulary).filter(
         Q(is_active=True) | Q(pk__in=[term.pk for term in keep])
     )
+
+
+def historical_snapshot(instance, field_name):
+    """The terms an m2m field held in the version ``instance`` was rebuilt from, when it is
+    an old version being reverted in the admin (simple-history marks those); else None."""
+    version = getattr(instance, "_history", None)
+    if version is None:
+        return None
+    term_ids = getattr(version, field_name).values_list("term_id", flat=True)
+    return list(Term.objects.filter(pk__in=term_ids))
 
 
 class TermChoiceField(forms.ModelMultipleChoiceField):
@@ -63,6 +74,17 @@ class VocabularyTermsForm(forms.ModelForm, metaclass=VocabularyTermsFormMetaclas
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.current_terms = list(self.instance.terms.all()) if self.instance.pk else []
+        status = self.fields.get("status")
+        if status is not None and self.instance.pk is not None:
+            current = ListingStatus(self.instance.status)
+            status.help_text = _("%(status)s now; it can become %(choices)s.") % {
+                "status": current.label,
+                "choices": " or ".join(str(s.label).lower() for s in current.next_statuses),
+            }
+        snapshot = historical_snapshot(self.instance, "terms")
+        if snapshot is not None:
+            # Reverting to an earlier version: its terms are the ones to show and restore.
+            self.current_terms = snapshot
         for vocabulary in self.vocabularies:
             field = self.fields.get(vocabulary.value)
             if field is None:
@@ -72,6 +94,16 @@ class VocabularyTermsForm(forms.ModelForm, metaclass=VocabularyTermsFormMetaclas
             # so saving the form never drops them behind the curator's back.
             field.queryset = offered_terms(vocabulary, keep=current)
             self.initial.setdefault(vocabulary.value, [term.pk for term in current])
+
+    def clean(self):
+        cleaned_data = super().clean()
+        # The workflow (ListingStatus.can_become), checked against the status stored now.
+        status = cleaned_data.get("status")
+        if status and self.instance.pk is not None and "status" in self.fields:
+            refusal = self.instance.status_change_error(status)
+            if refusal:
+                self.add_error("status", refusal)
+        return cleaned_data
 
     @property
     def vocabularies(self):
@@ -87,6 +119,8 @@ class VocabularyTermsForm(forms.ModelForm, metaclass=VocabularyTermsFormMetaclas
 
     def _save_m2m(self):
         # The admin calls save(commit=False) and later save_m2m() from save_related(),
-        # after the listing has a primary key: both paths run through here.
-        super()._save_m2m()
-        self.instance.terms.set(self.chosen_terms())
+        # after the listing has a primary key: both paths run through here. The listing's
+        # save and its new terms make one history row, not one per term added or removed.
+        with one_history_row(self.instance):
+            super()._save_m2m()
+            self.instance.terms.set(self.chosen_terms())

@@ -579,9 +579,10 @@ def test_listing_changelist_query_count(admin_client, django_assert_num_queries)
         make(organization=factories.make_organization())
     admin_client.get(admin_url(Listing, "changelist"))
 
-    # 1 session, 2 user, 3 filtered count, 4 total count, 5 the page of listings joined to
-    # their organizations, 6 date hierarchy range, 7 date hierarchy days.
-    with django_assert_num_queries(7):
+    # 1 session, 2 user, 3 the states for the state filter, 4 filtered count, 5 total count,
+    # 6 the page of listings joined to their organizations, 7 date hierarchy range,
+    # 8 date hierarchy days.
+    with django_assert_num_queries(8):
         response = admin_client.get(admin_url(Listing, "changelist"))
 
     assert len(response.context["cl"].result_list) == 3
@@ -632,3 +633,91 @@ def test_changelists_flag_listings_not_verified_for_a_year(admin_client):
     response = admin_client.get(admin_url(Clinician, "changelist"))
 
     assert response.text.count("over a year ago: check it") == 1
+
+
+# --- Curators' filters, search and autocomplete --------------------------------------------
+
+
+def test_changelists_filter_by_state(admin_client):
+    in_illinois = factories.make_clinician(name="Chicago clinic")
+    in_colorado = factories.make_clinician(name="Denver clinic", city="Denver", region="CO")
+
+    for model in (Clinician, Listing):
+        response = admin_client.get(admin_url(model, "changelist"), {"region": "CO"})
+        assert [row.pk for row in response.context["cl"].result_list] == [in_colorado.pk]
+        assert in_illinois.name not in response.text
+
+
+def test_changelist_search_finds_listings_by_organization_name(admin_client):
+    organization = factories.make_organization(name="Lakeside Health")
+    mine = factories.make_treatment_program(organization=organization)
+    factories.make_treatment_program()
+
+    response = admin_client.get(admin_url(TreatmentProgram, "changelist"), {"q": "lakeside"})
+
+    assert [row.pk for row in response.context["cl"].result_list] == [mine.pk]
+
+
+@pytest.mark.parametrize(
+    ("model", "field", "make", "typed"),
+    [
+        (Clinician, "organization", factories.make_organization, "Organization"),
+        (SupportGroup, "fellowship", lambda **kw: factories.fellowship("NA"), "Narcotics"),
+        (Meeting, "place", factories.make_place, "Hall"),
+        (Meeting, "group", factories.make_support_group, "Group"),
+    ],
+)
+def test_relations_are_chosen_by_autocomplete(admin_client, model, field, make, typed):
+    target = make()
+    add_page = admin_client.get(admin_url(model, "add"))
+    assert f'data-field-name="{field}"' in add_page.text
+
+    response = admin_client.get(
+        reverse("admin:autocomplete"),
+        {
+            "app_label": model._meta.app_label,
+            "model_name": model._meta.model_name,
+            "field_name": field,
+            "term": typed,
+        },
+    )
+
+    assert response.status_code == 200
+    assert str(target.pk) in {result["id"] for result in response.json()["results"]}
+
+
+FILTERED = {"status__exact": "published", "verified": "0-6", "region": "IL"}
+
+
+@pytest.mark.parametrize(
+    ("model", "make_row", "filters"),
+    [
+        pytest.param(Listing, rich_listing(factories.make_helpline), FILTERED, id="listing"),
+        pytest.param(
+            Listing,
+            rich_listing(factories.make_clinician),
+            {**FILTERED, "kind__exact": "clinician"},
+            id="listing-kind",
+        ),
+        pytest.param(
+            SupportGroup, rich_listing(factories.make_support_group), FILTERED, id="group"
+        ),
+        pytest.param(Clinician, rich_listing(factories.make_clinician), FILTERED, id="clinician"),
+    ],
+)
+def test_filtered_changelists_queries_do_not_grow_with_rows(admin_client, model, make_row, filters):
+    url = admin_url(model, "changelist") + "?" + "&".join(f"{k}={v}" for k, v in filters.items())
+    today = timezone.localdate()
+    for _ in range(2):
+        make_row()
+    Listing.objects.update(last_verified_on=today)
+    admin_client.get(url)
+    few, _ = count_queries(admin_client, url)
+
+    for _ in range(20):
+        make_row()
+    Listing.objects.update(last_verified_on=today)
+    many, response = count_queries(admin_client, url)
+
+    assert len(response.context["cl"].result_list) == 22
+    assert many == few

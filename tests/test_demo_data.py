@@ -477,3 +477,71 @@ def test_refuses_to_run_without_debug(db, settings):
     with pytest.raises(CommandError, match="only runs with DEBUG=true"):
         call_command("load_demo", verbosity=0)
     assert row_counts() == before
+
+
+# --- History: the demo load is recorded like any other change ------------------------------
+
+HISTORY_MODELS = [
+    Clinician,
+    TreatmentProgram,
+    SoberLivingHome,
+    Helpline,
+    CommunityResource,
+    SupportGroup,
+    Organization,
+    Place,
+    Meeting,
+    OpeningHours,
+]
+
+
+def history_counts():
+    return {model.__name__: model.history.count() for model in HISTORY_MODELS}
+
+
+@pytest.mark.parametrize("model", HISTORY_MODELS, ids=lambda model: model.__name__)
+def test_every_demo_record_has_one_created_history_row(loaded, model):
+    rows = model.history.all()
+
+    assert rows.count() == model.objects.count() > 0
+    assert set(rows.values_list("history_type", "history_change_reason")) == {("+", "Demo data")}
+
+
+def test_demo_history_rows_keep_the_terms_and_meeting_types(loaded):
+    home = SoberLivingHome.objects.get(slug="lakeview-mens-recovery-house")
+    meeting = Meeting.objects.get(slug="lincoln-park-sunrise-monday")
+
+    [home_row] = home.history.all()
+    [meeting_row] = meeting.history.all()
+
+    assert set(home_row.terms.values_list("term_id", flat=True)) == set(
+        home.terms.values_list("pk", flat=True)
+    )
+    assert set(meeting_row.types.values_list("term_id", flat=True)) == set(
+        meeting.types.values_list("pk", flat=True)
+    )
+
+
+def test_loading_again_writes_no_history_and_putting_back_writes_one_row(loaded):
+    before = history_counts()
+    call_command("load_demo", force=True, stdout=StringIO())
+    assert history_counts() == before
+
+    home = SoberLivingHome.objects.get(slug="lakeview-mens-recovery-house")
+    home.name = "Renamed by hand"
+    home.save()
+    home.terms.clear()
+    call_command("load_demo", force=True, stdout=StringIO())
+
+    # Newest first: the loader's one row putting name and terms back, then the two hand edits.
+    put_back, terms_cleared, renamed = home.history.all()[:3]
+    assert (renamed.name, renamed.history_change_reason) == ("Renamed by hand", None)
+    assert not terms_cleared.terms.exists()
+    assert (put_back.name, put_back.history_change_reason) == (
+        "Lakeview Men's Recovery House",
+        "Demo data",
+    )
+    assert set(put_back.terms.values_list("term_id", flat=True)) == set(
+        home.terms.values_list("pk", flat=True)
+    )
+    assert history_counts()["SoberLivingHome"] == before["SoberLivingHome"] + 3

@@ -18,6 +18,11 @@ Places and groups: see ``meeting_guide_listings``. Groups are written in bulk, w
 bypasses the signals that keep the search index fresh, so the import then refreshes the
 search text of the groups it created or changed, and only those (``deferred_search_index()``
 would re-index every listing in the directory: 2.4 s of a 10,000-meeting import).
+
+History: bulk writes also bypass the signals that keep the change history, so every place,
+group and meeting created, changed or deactivated gets its history row here, written in bulk
+(``resources.models.history.record_history``) with the reason "Meeting Guide import from
+<source>" and the user who ran it, if known.
 """
 
 import json
@@ -37,6 +42,7 @@ from groups.models import (
     MeetingStatus,
 )
 from resources.models import Listing, Term
+from resources.models.history import insert_objects, record_history
 from resources.search import refresh_search_index
 from resources.vocabularies import Vocabulary
 
@@ -109,8 +115,13 @@ def read_feed(text):
         raise FeedError([f"The feed is not valid JSON: {error}"]) from error
 
 
-def import_feed(data, *, fellowship=None, source=SOURCE, dry_run=False, skip_invalid=False):
-    """Import the parsed feed ``data``; return an ImportReport or raise FeedError."""
+def import_feed(
+    data, *, fellowship=None, source=SOURCE, dry_run=False, skip_invalid=False, user=None
+):
+    """Import the parsed feed ``data``; return an ImportReport or raise FeedError.
+
+    ``user``, when known, is recorded as the author of the history rows the import writes.
+    """
     if not isinstance(data, list):
         raise FeedError(["The feed must be a JSON list of meetings."])
     fellowships = _fellowships()
@@ -124,7 +135,8 @@ def import_feed(data, *, fellowship=None, source=SOURCE, dry_run=False, skip_inv
     # Deactivation reaches the fellowships of this feed, even of an empty one.
     scope = {fellowships[fellowship.casefold()].pk} if fellowship else set()
     with transaction.atomic():
-        _write(rows, existing, scope, invalid_slugs, fellowships, source, report)
+        history = History(reason=f"Meeting Guide import from {source}", user=user)
+        _write(rows, existing, scope, invalid_slugs, fellowships, source, report, history)
         if dry_run:
             transaction.set_rollback(True)
     return report
@@ -197,10 +209,21 @@ def _existing_meetings(rows, fellowships, report):
     return existing, [row for row in rows if row.position not in clashing]
 
 
-def _write(rows, existing, scope, invalid_slugs, fellowships, source, report):
+@dataclass
+class History:
+    """How the import signs the history rows it writes."""
+
+    reason: str
+    user: object = None
+
+    def record(self, objs, history_type, when=None):
+        record_history(objs, history_type, self.reason, user=self.user, when=when)
+
+
+def _write(rows, existing, scope, invalid_slugs, fellowships, source, report, history):
     fellowship_of = {row.slug: fellowships[row.fellowship.casefold()] for row in rows}
-    places = save_places(rows, report)
-    groups, changed_groups = save_groups(rows, fellowship_of, places, source, report)
+    places = save_places(rows, report, history)
+    groups, changed_groups = save_groups(rows, fellowship_of, places, source, report, history)
     # Groups are written in bulk, without the signals that index each saved listing.
     refresh_search_index(Listing.objects.filter(pk__in=changed_groups))
     terms = dict(Term.objects.filter(vocabulary=Vocabulary.MEETING_TYPE).values_list("code", "pk"))
@@ -228,7 +251,13 @@ def _write(rows, existing, scope, invalid_slugs, fellowships, source, report):
     report.updated = len(updated)
     report.unchanged = len(rows) - report.created - report.updated
     scope |= {fellowship.pk for fellowship in fellowship_of.values()}
-    report.deactivated = _deactivate(scope, {row.slug for row in rows}, invalid_slugs, source, now)
+    deactivated = _deactivate(scope, {row.slug for row in rows}, invalid_slugs, source, now)
+    report.deactivated = len(deactivated)
+    # After the types are stored: each history row keeps the meeting's types with it.
+    history.record(to_create, "+", when=now)
+    for slug in types_changed:
+        existing[slug].updated_at = now
+    history.record([existing[slug] for slug in sorted(updated)] + deactivated, "~", when=now)
 
 
 def _meeting_values(row: MeetingRow, group, places):
@@ -285,19 +314,10 @@ def _insert(model, objs, now):
     if connection.vendor != "postgresql" or not objs:
         model.objects.bulk_create(objs, batch_size=BATCH)
         return
-    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
-    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
-    table = connection.ops.quote_name(model._meta.db_table)
-    with (
-        connection.cursor() as cursor,
-        cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy,
-    ):
-        for obj in objs:
-            if hasattr(obj, "created_at"):
-                obj.created_at = obj.updated_at = now
-            copy.write_row(
-                [f.get_db_prep_save(getattr(obj, f.attname), connection) for f in fields]
-            )
+    for obj in objs:
+        if hasattr(obj, "created_at"):
+            obj.created_at = obj.updated_at = now
+    insert_objects(model, objs)
     if model is Meeting:
         for chunk in in_chunks(objs):
             pks = dict(
@@ -311,7 +331,10 @@ def _insert(model, objs, now):
 
 
 def _deactivate(fellowship_ids, listed_slugs, invalid_slugs, source, now):
-    """Mark inactive the imported meetings of these fellowships that the feed left out."""
+    """Mark inactive the imported meetings of these fellowships that the feed left out.
+
+    Returns those meetings, as they now are.
+    """
     candidates = (
         Meeting.objects.filter(group__source=source, group__fellowship_id__in=fellowship_ids)
         .filter(~Q(status=MeetingStatus.INACTIVE))
@@ -325,6 +348,8 @@ def _deactivate(fellowship_ids, listed_slugs, invalid_slugs, source, now):
         and slug not in invalid_slugs
         and slug.rsplit("-", 1)[0] not in invalid_slugs
     ]
+    deactivated = []
     for chunk in in_chunks(gone):
         Meeting.objects.filter(pk__in=chunk).update(status=MeetingStatus.INACTIVE, updated_at=now)
-    return len(gone)
+        deactivated += Meeting.objects.filter(pk__in=chunk)
+    return deactivated

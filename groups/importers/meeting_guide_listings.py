@@ -43,7 +43,7 @@ GROUP_FIELDS = [
 ]
 
 
-def save_places(rows, report):
+def save_places(rows, report, history):
     """{place key: Place}, creating and updating places as the feed says."""
     wanted = {}
     for row in rows:
@@ -67,11 +67,13 @@ def save_places(rows, report):
             to_update.append(place)
     Place.objects.bulk_create(to_create, batch_size=BATCH)
     Place.objects.bulk_update(to_update, PLACE_FIELDS, batch_size=BATCH)
+    history.record(to_create, "+")
+    history.record(to_update, "~")
     report.places_created, report.places_updated = len(to_create), len(to_update)
     return found
 
 
-def save_groups(rows, fellowship_of, places, source, report):
+def save_groups(rows, fellowship_of, places, source, report, history):
     """{(fellowship pk, group name): SupportGroup}, created or updated from their meetings."""
     wanted = defaultdict(list)
     for row in rows:
@@ -109,6 +111,8 @@ def save_groups(rows, fellowship_of, places, source, report):
     for group in to_update:
         group.updated_at = now
     Listing.objects.bulk_update(to_update, [*GROUP_FIELDS, "updated_at"], batch_size=BATCH)
+    history.record(to_create, "+", when=now)
+    history.record(to_update, "~", when=now)
     report.groups_created, report.groups_updated = len(to_create), len(to_update)
     return found, [group.pk for group in to_create + to_update]
 
@@ -127,7 +131,7 @@ def _create_groups(groups):
         listings.append(Listing(**{name: getattr(group, name) for name in base_fields}))
     Listing.objects.bulk_create(listings, batch_size=BATCH)
     for group, listing in zip(groups, listings, strict=True):
-        group.pk = group.listing_ptr_id = listing.pk
+        group.pk = group.listing_ptr_id = group.id = listing.pk
         group._state.adding = False
     table = connection.ops.quote_name(SupportGroup._meta.db_table)
     with connection.cursor() as cursor:

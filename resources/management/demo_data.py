@@ -3,6 +3,10 @@
 The file format is described in fixtures/demo/README.md. Records are matched on their
 slug (places, which have no slug, on name and town), so loading twice changes nothing.
 Everything happens in one transaction: one bad record and nothing at all is saved.
+
+Every record created or changed gets a history row with the reason "Demo data": saves write
+it as usual (the record and its terms in one row), and the opening hours, written in bulk,
+get theirs from ``record_history``.
 """
 
 import json
@@ -28,6 +32,7 @@ from resources.models import (
     TreatmentProgram,
     Weekday,
 )
+from resources.models.history import one_history_row, record_history
 from resources.vocabularies import Vocabulary
 
 DEFAULT_DATA_DIR = Path(settings.BASE_DIR) / "fixtures" / "demo"
@@ -49,6 +54,7 @@ MEETING_EXTRAS = {"types"}
 DAY_NAMES = {day.name.title(): day.value for day in Weekday}  # {"Sunday": 0, …}
 DAY_ABBREVIATIONS = [name[:3] for name in DAY_NAMES]  # ["Sun", "Mon", …]
 DAYS_AGO = re.compile(r"^(\d+) days? ago$|^today$")
+HISTORY_REASON = "Demo data"
 # Relations a record names by slug or short name; the loader looks them up.
 REFERENCES = {"organization", "fellowship", "place"}
 
@@ -293,6 +299,7 @@ class Loader:
         obj = model.objects.filter(**{key: fields.get(key, "") for key in keys}).first()
         created = obj is None
         obj = obj or model()
+        obj._change_reason = HISTORY_REASON
         changed = created
         for name, value in fields.items():
             field = model._meta.get_field(name)
@@ -308,7 +315,8 @@ class Loader:
             wanted_ids = {term.pk for term in terms}
             related = getattr(obj, m2m)
             if created or set(related.values_list("pk", flat=True)) != wanted_ids:
-                related.set(terms)
+                with one_history_row(obj):
+                    related.set(terms)
                 changed = True
         outcome = "created" if created else "updated" if changed else "unchanged"
         self.stats[model.__name__][outcome] += 1
@@ -346,10 +354,13 @@ class Loader:
         existing = sorted(listing.opening_hours.values_list("weekday", "opens", "closes"))
         if existing == rows:
             return
-        removed, _ = listing.opening_hours.all().delete()
-        self.stats["OpeningHours"]["removed"] += removed
+        for old in listing.opening_hours.all():
+            old._change_reason = HISTORY_REASON  # its history row says why it went
+            old.delete()
+            self.stats["OpeningHours"]["removed"] += 1
         hours = [OpeningHours(listing=listing, weekday=d, opens=o, closes=c) for d, o, c in rows]
         for row in hours:
             row.full_clean()
         OpeningHours.objects.bulk_create(hours)
+        record_history(hours, "+", HISTORY_REASON)
         self.stats["OpeningHours"]["created"] += len(hours)

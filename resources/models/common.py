@@ -11,6 +11,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from resources.models.history import CuratedHistory
 from resources.vocabularies import Vocabulary
 
 __all__ = [
@@ -25,6 +26,8 @@ __all__ = [
     "Organization",
     "ListingKind",
     "ListingStatus",
+    "STATUS_TRANSITIONS",
+    "NEVER_DELETED",
 ]
 
 
@@ -204,6 +207,8 @@ class Term(models.Model):
         help_text=_("Retired terms stay on the listings that have them but are not offered."),
     )
 
+    history = CuratedHistory()
+
     class Meta:
         ordering = ["vocabulary", "position", "label"]
         verbose_name = _("vocabulary term")
@@ -224,6 +229,8 @@ class Organization(TimeStampedModel):
     slug = models.SlugField(_("slug"), max_length=220, unique=True)
     website = models.URLField(_("website"), blank=True, default="")
     description = models.TextField(_("description"), blank=True, default="")
+
+    history = CuratedHistory()
 
     class Meta:
         ordering = ["name"]
@@ -248,3 +255,27 @@ class ListingStatus(models.TextChoices):
     PENDING_REVIEW = "pending_review", _("Pending review")
     PUBLISHED = "published", _("Published")
     ARCHIVED = "archived", _("Archived")
+
+    def can_become(self, new_status):
+        """Whether a listing with this status may be given ``new_status`` (see TRANSITIONS)."""
+        return new_status == self or new_status in STATUS_TRANSITIONS[self]
+
+    @property
+    def next_statuses(self):
+        return STATUS_TRANSITIONS[self]
+
+
+# The status workflow, in one place: what each status may become.
+# A curator is the reviewer, so a draft may be published at once (curators can also add a
+# listing as published); "pending review" is where listings wait for a curator's check.
+# Once public a listing is archived, never deleted or sent back to draft, and an archived
+# one can be restored.
+STATUS_TRANSITIONS = {
+    ListingStatus.DRAFT: (ListingStatus.PENDING_REVIEW, ListingStatus.PUBLISHED),
+    ListingStatus.PENDING_REVIEW: (ListingStatus.DRAFT, ListingStatus.PUBLISHED),
+    ListingStatus.PUBLISHED: (ListingStatus.ARCHIVED,),
+    ListingStatus.ARCHIVED: (ListingStatus.PUBLISHED,),
+}
+
+# Statuses of listings that have been public: kept for good, never deleted.
+NEVER_DELETED = (ListingStatus.PUBLISHED, ListingStatus.ARCHIVED)

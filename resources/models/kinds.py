@@ -9,7 +9,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from resources.models.common import ListingKind
-from resources.models.listing import Listing
+from resources.models.listing import Listing, listing_history
 from resources.vocabularies import Vocabulary
 
 __all__ = [
@@ -59,6 +59,8 @@ class Clinician(Listing):
         Vocabulary.MEDICATION,
     )
 
+    history = listing_history()
+
     class Meta:
         verbose_name = _("doctor, therapist or counselor")
         verbose_name_plural = _("doctors, therapists and counselors")
@@ -90,6 +92,8 @@ class TreatmentProgram(Listing):
         Vocabulary.THERAPY_APPROACH,
         Vocabulary.ACCREDITATION,
     )
+
+    history = listing_history()
 
     class Meta:
         verbose_name = _("treatment program")
@@ -144,6 +148,8 @@ class SoberLivingHome(Listing):
     weekly_cost = models.DecimalField(
         _("weekly cost (USD)"), max_digits=7, decimal_places=2, null=True, blank=True
     )
+
+    history = listing_history()
 
     class Meta:
         verbose_name = _("sober living home")
@@ -214,6 +220,8 @@ class Helpline(Listing):
         help_text=_("For statewide or local services, fill in the state (and city) above."),
     )
 
+    history = listing_history()
+
     class Meta:
         verbose_name = _("helpline or online resource")
         verbose_name_plural = _("helplines and online resources")
@@ -260,6 +268,8 @@ class CommunityResource(Listing):
     KIND = ListingKind.COMMUNITY_RESOURCE
 
     resource_type = models.CharField(_("type"), max_length=20, choices=CommunityResourceType)
+
+    history = listing_history()
 
     class Meta:
         verbose_name = _("community resource")

@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from resources.models.common import (
+    NEVER_DELETED,
     Address,
     ListingKind,
     ListingStatus,
@@ -30,6 +31,7 @@ from resources.models.common import (
     time_zone_of_postal_code,
     validate_time_zone,
 )
+from resources.models.history import CuratedHistory
 from resources.vocabularies import Vocabulary
 
 __all__ = [
@@ -37,6 +39,8 @@ __all__ = [
     "KIND_RELATIONS",
     "ListingQuerySet",
     "Listing",
+    "ListingKeptError",
+    "listing_history",
     "OpeningHours",
 ]
 
@@ -120,6 +124,23 @@ class ListingQuerySet(models.QuerySet):
         """{kind: number of listings}, in one grouped query."""
         rows = self.order_by().values_list("kind").annotate(total=models.Count("pk"))
         return dict(rows)
+
+
+class ListingKeptError(Exception):
+    """A published or archived listing was about to be deleted: archive it instead."""
+
+
+# Worked out from the other fields (resources.search): not worth keeping in the history.
+SEARCH_FIELDS = ["search_document", "search_keywords", "search_vector"]
+
+
+def listing_history():
+    """The history of one kind of listing: its own and inherited fields, and its terms.
+
+    Declared on each typed kind, because saving a Clinician sends post_save as Clinician,
+    never as Listing (see resources.models.history).
+    """
+    return CuratedHistory(excluded_fields=SEARCH_FIELDS, m2m_fields=["terms"])
 
 
 class Listing(TimeStampedModel, Address):
@@ -276,8 +297,34 @@ class Listing(TimeStampedModel, Address):
             self.time_zone = time_zone_of_postal_code(self.postal_code, self.country)
         super().save(*args, **kwargs)
 
+    def delete(self, *args, **kwargs):
+        # The admin never offers it; this stops code doing it by mistake. (QuerySet.delete()
+        # does not come through here.)
+        stored = type(self).objects.filter(pk=self.pk).values_list("status", flat=True).first()
+        if self.status in NEVER_DELETED or stored in NEVER_DELETED:
+            raise ListingKeptError(
+                f"{self.name!r} has been published, so it is kept: archive it instead."
+            )
+        return super().delete(*args, **kwargs)
+
     def get_absolute_url(self):
         return reverse("resources:listing_detail", kwargs={"slug": self.slug})
+
+    def status_change_error(self, new_status, old_status=None):
+        """Why the status cannot go from ``old_status`` (default: the stored one) to
+        ``new_status``, in plain words; None when the workflow allows it."""
+        if old_status is None:
+            if self.pk is None:
+                return None  # a new listing may start in any status
+            old_status = type(self).objects.filter(pk=self.pk).values_list("status", flat=True)[0]
+        old, new = ListingStatus(old_status), ListingStatus(new_status)
+        if old.can_become(new):
+            return None
+        choices = " or ".join(str(status.label) for status in old.next_statuses)
+        return _(
+            "A listing that is %(old)s cannot become %(new)s. From %(old)s it can become "
+            "%(choices)s."
+        ) % {"old": str(old.label).lower(), "new": str(new.label).lower(), "choices": choices}
 
     @property
     def listing_kind(self):
@@ -356,6 +403,8 @@ class OpeningHours(models.Model):
         _("closes"),
         help_text=_("Periods past midnight are split: 20:00–23:59 and 00:00–02:00 the next day."),
     )
+
+    history = CuratedHistory()
 
     class Meta:
         ordering = ["weekday", "opens"]
