@@ -11,6 +11,7 @@ from django.views.generic import DetailView, ListView
 from groups import calendar
 from groups.filters import CLEAR_FILTERS, MeetingFilter
 from groups.models import Fellowship, Meeting, SupportGroup
+from moderation.models import with_pending_notice
 from resources.models import ListingStatus
 from resources.views import KIND_NAMES, PageProblem
 
@@ -115,8 +116,9 @@ class MeetingDetailView(DetailView):
     def get_queryset(self):
         # A temporarily closed meeting keeps its page, with a notice, so shared links still
         # explain what happened; a meeting that no longer meets is gone.
+        # has_pending_notice: someone reported it did not happen and no curator has decided yet.
         return (
-            Meeting.objects.public()
+            with_pending_notice(Meeting.objects.public(), about="meeting")
             .select_related("group__fellowship", "place")
             .prefetch_related("types")
         )

@@ -1,0 +1,264 @@
+"""What the public sends: suggestions of new resources and reports of problems with a listing
+or a meeting. Nothing here is public: curators read each one in the admin and decide.
+
+The submitter's IP address is never stored (the rate limit keeps only a keyed hash of it in
+the cache, for an hour); the optional follow-up email is shown to curators only.
+"""
+
+import secrets
+
+from django.conf import settings
+from django.db import IntegrityError, models, transaction
+from django.db.models import Exists, OuterRef, Q
+from django.utils.translation import gettext_lazy as _
+
+from groups.models import Fellowship, Meeting
+from resources.models import Listing, ListingKind
+
+# Letters and digits people cannot mix up when reading one out over the phone (no 0/O, 1/I/L).
+REFERENCE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+REFERENCE_PREFIX = "RS-"
+REFERENCE_LENGTH = 6
+# A reference as it appears in URLs and on the thank-you page: RS-7K3P9Q.
+REFERENCE_PATTERN = rf"{REFERENCE_PREFIX}[{REFERENCE_ALPHABET}]{{{REFERENCE_LENGTH}}}"
+
+
+def new_reference():
+    """A short reference nobody can guess: 31⁶ (about 887 million) possibilities."""
+    return REFERENCE_PREFIX + "".join(
+        secrets.choice(REFERENCE_ALPHABET) for _ in range(REFERENCE_LENGTH)
+    )
+
+
+class SubmissionKind(models.TextChoices):
+    SUGGESTION = "suggestion", _("Suggested new resource")
+    REPORT = "report", _("Problem report")
+
+
+class ProblemType(models.TextChoices):
+    CLOSED = "closed", _("It has closed or moved")
+    WRONG_PHONE = "wrong_phone", _("The phone number is wrong")
+    WRONG_ADDRESS = "wrong_address", _("The address is wrong")
+    DID_NOT_HAPPEN = "did_not_happen", _("The meeting did not happen")
+    OTHER = "other", _("Something else")
+
+
+# Which problems people can report about a listing, and about a meeting.
+LISTING_PROBLEMS = [
+    ProblemType.CLOSED,
+    ProblemType.WRONG_PHONE,
+    ProblemType.WRONG_ADDRESS,
+    ProblemType.OTHER,
+]
+MEETING_PROBLEMS = [
+    ProblemType.DID_NOT_HAPPEN,
+    ProblemType.CLOSED,
+    ProblemType.WRONG_ADDRESS,
+    ProblemType.OTHER,
+]
+
+# Open reports of these problems put a notice on the page until a curator decides.
+LISTING_NOTICE_PROBLEMS = [ProblemType.CLOSED]
+MEETING_NOTICE_PROBLEMS = [ProblemType.CLOSED, ProblemType.DID_NOT_HAPPEN]
+
+
+class SubmissionStatus(models.TextChoices):
+    OPEN = "open", _("Open")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")
+
+
+class SubmissionQuerySet(models.QuerySet):
+    def open(self):
+        return self.filter(status=SubmissionStatus.OPEN)
+
+    def open_notice_about_listing(self):
+        """For ``Exists()``: an open "closed or moved" report on the outer listing."""
+        return self.open().filter(listing=OuterRef("pk"), problem_type__in=LISTING_NOTICE_PROBLEMS)
+
+    def open_notice_about_meeting(self):
+        """For ``Exists()``: an open "did not happen" or "closed" report on the outer meeting."""
+        return self.open().filter(meeting=OuterRef("pk"), problem_type__in=MEETING_NOTICE_PROBLEMS)
+
+
+def with_pending_notice(queryset, about):
+    """Annotate listings (``about="listing"``) or meetings with ``has_pending_notice``.
+
+    A subquery inside the page's one query, so the notice costs the page no extra query.
+    """
+    reports = Submission.objects.all()
+    reports = (
+        reports.open_notice_about_listing()
+        if about == "listing"
+        else reports.open_notice_about_meeting()
+    )
+    return queryset.annotate(has_pending_notice=Exists(reports))
+
+
+class Submission(models.Model):
+    """One suggestion or problem report from the public, waiting for (or given) a decision."""
+
+    reference = models.CharField(_("reference"), max_length=12, unique=True, editable=False)
+    kind = models.CharField(_("kind"), max_length=12, choices=SubmissionKind)
+    status = models.CharField(
+        _("status"),
+        max_length=10,
+        choices=SubmissionStatus,
+        default=SubmissionStatus.OPEN,
+        db_index=True,
+    )
+
+    # What a report is about (one of the two); kept, emptied, if that is ever deleted.
+    listing = models.ForeignKey(
+        Listing,
+        verbose_name=_("listing"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="submissions",
+    )
+    meeting = models.ForeignKey(
+        Meeting,
+        verbose_name=_("meeting"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="submissions",
+    )
+    problem_type = models.CharField(
+        _("problem"), max_length=20, choices=ProblemType, blank=True, default=""
+    )
+
+    # Proposed values: the whole new listing for a suggestion, corrections for a report.
+    listing_kind = models.CharField(
+        _("kind of listing"), max_length=32, choices=ListingKind, blank=True, default=""
+    )
+    fellowship = models.ForeignKey(
+        Fellowship,
+        verbose_name=_("fellowship"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    name = models.CharField(_("name"), max_length=200, blank=True, default="")
+    phone = models.CharField(_("phone"), max_length=40, blank=True, default="")
+    website = models.URLField(_("website"), max_length=200, blank=True, default="")
+    email = models.EmailField(_("email"), max_length=254, blank=True, default="")
+    address_line1 = models.CharField(_("street address"), max_length=200, blank=True, default="")
+    city = models.CharField(_("city or town"), max_length=100, blank=True, default="")
+    region = models.CharField(_("state"), max_length=2, blank=True, default="")
+    postal_code = models.CharField(_("ZIP code"), max_length=10, blank=True, default="")
+    offers = models.CharField(_("what it offers"), max_length=1000, blank=True, default="")
+    details = models.CharField(_("details"), max_length=2000, blank=True, default="")
+
+    contact_email = models.EmailField(
+        _("submitter's email"),
+        max_length=254,
+        blank=True,
+        default="",
+        help_text=_("Only for following up with the person who wrote. Never shown publicly."),
+    )
+
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    rejection_reason = models.CharField(
+        _("reason for rejecting"), max_length=500, blank=True, default=""
+    )
+    created_listing = models.ForeignKey(
+        Listing,
+        verbose_name=_("draft listing created"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("received"), auto_now_add=True)
+
+    objects = SubmissionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("submission")
+        verbose_name_plural = _("submissions")
+        indexes = [models.Index(fields=["status", "created_at"], name="submission_queue")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=SubmissionKind.values), name="submission_kind_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=SubmissionStatus.values), name="submission_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(problem_type="") | Q(problem_type__in=ProblemType.values),
+                name="submission_problem_type_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(listing_kind="") | Q(listing_kind__in=ListingKind.values),
+                name="submission_listing_kind_valid",
+            ),
+            # A report says what is wrong; a suggestion says what to add.
+            models.CheckConstraint(
+                condition=Q(kind=SubmissionKind.REPORT, listing_kind="") & ~Q(problem_type="")
+                | Q(kind=SubmissionKind.SUGGESTION, problem_type="")
+                & ~Q(listing_kind="")
+                & ~Q(name=""),
+                name="submission_kind_fields",
+            ),
+            # A report is about a listing or a meeting, never both.
+            models.CheckConstraint(
+                condition=Q(listing__isnull=True) | Q(meeting__isnull=True),
+                name="submission_one_subject",
+            ),
+            # Decided means decided at a time; a rejection says why.
+            models.CheckConstraint(
+                condition=Q(status=SubmissionStatus.OPEN, decided_at__isnull=True)
+                | Q(status=SubmissionStatus.APPROVED, decided_at__isnull=False)
+                | Q(status=SubmissionStatus.REJECTED, decided_at__isnull=False)
+                & ~Q(rejection_reason=""),
+                name="submission_decision_complete",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.reference}: {self.subject_name}"
+
+    def save(self, *args, **kwargs):
+        if self.reference:
+            return super().save(*args, **kwargs)
+        # A fresh reference is all but certain to be unused; if not, draw again.
+        for attempt in range(5):
+            self.reference = new_reference()
+            try:
+                with transaction.atomic():
+                    return super().save(*args, **kwargs)
+            except IntegrityError:
+                if attempt == 4 or not self._reference_taken():
+                    raise
+        return None
+
+    @property
+    def subject_name(self):
+        """What the submission is about, in a few words."""
+        if self.kind == SubmissionKind.SUGGESTION:
+            return self.name
+        subject = self.listing or self.meeting
+        return str(subject.name) if subject else _("(deleted)")
+
+    @property
+    def subject(self):
+        return self.listing or self.meeting
+
+    @property
+    def is_open(self):
+        return self.status == SubmissionStatus.OPEN
+
+    def _reference_taken(self):
+        return Submission.objects.filter(reference=self.reference).exists()

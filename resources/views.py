@@ -8,9 +8,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.vary import vary_on_headers
 from django.views.generic import DetailView
 
-from groups.models import Fellowship, Meeting
-from resources import categories
+from groups.models import Meeting
+from moderation.models import with_pending_notice
 from resources.categories import ALL_FILTERS, CATEGORIES, KIND_NAMES, get_category_or_404
+from resources.counts import home_counts
 from resources.filtering import Problem
 from resources.filters import CLEAR_FILTERS, ListingFilter
 from resources.models import Listing
@@ -21,11 +22,11 @@ RESULTS_PER_PAGE = 20
 
 
 def home(request):
-    counts = categories.counts(Listing.objects.searchable())
+    counts = home_counts()
     context = {
-        "cards": [(category, counts[category.slug]) for category in CATEGORIES],
-        "meeting_count": Meeting.objects.listed().count(),
-        "fellowship_count": Fellowship.objects.count(),
+        "cards": [(category, counts["categories"][category.slug]) for category in CATEGORIES],
+        "meeting_count": counts["meetings"],
+        "fellowship_count": counts["fellowships"],
     }
     return render(request, "resources/home.html", context)
 
@@ -136,8 +137,9 @@ class ListingDetailView(DetailView):
 
     def get_queryset(self):
         meetings = Meeting.objects.on_schedule().select_related("place").prefetch_related("types")
+        # has_pending_notice: someone reported it closed and no curator has decided yet.
         return (
-            Listing.objects.published()
+            with_pending_notice(Listing.objects.published(), about="listing")
             .with_kind_details()
             .select_related("supportgroup__fellowship")
             .prefetch_related(

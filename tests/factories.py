@@ -136,3 +136,53 @@ def make_meeting(types=(), **fields):
     meeting = Meeting.objects.create(**defaults)
     meeting.types.add(*Term.objects.filter(vocabulary=Vocabulary.MEETING_TYPE, code__in=types))
     return meeting
+
+
+# Moderation: submissions from the public and the people who decide them.
+
+
+def make_report(listing=None, meeting=None, problem_type="closed", **fields):
+    """An open problem report about a listing or a meeting (a new listing if neither)."""
+    from moderation.models import Submission, SubmissionKind
+
+    if listing is None and meeting is None:
+        listing = make_clinician()
+    return Submission.objects.create(
+        kind=SubmissionKind.REPORT,
+        listing=listing,
+        meeting=meeting,
+        problem_type=problem_type,
+        **fields,
+    )
+
+
+def make_suggestion(**fields):
+    """An open suggestion of a new treatment program, unless told otherwise."""
+    from moderation.models import Submission, SubmissionKind
+
+    defaults = {
+        "listing_kind": "treatment_program",
+        "name": _unique("Suggested Clinic"),
+        "phone": "312-555-0177",
+        "city": "Chicago",
+        "region": "IL",
+        "postal_code": "60614",
+    }
+    defaults.update(fields)
+    return Submission.objects.create(kind=SubmissionKind.SUGGESTION, **defaults)
+
+
+def make_user(groups=(), **fields):
+    """A user (staff unless told otherwise) in the named groups; password "pw"."""
+    from django.contrib.auth.models import Group, User
+
+    username = fields.pop("username", None) or _unique("user")
+    fields.setdefault("is_staff", True)
+    user = User.objects.create_user(username=username, password="pw", **fields)
+    user.groups.add(*Group.objects.filter(name__in=groups))
+    return user
+
+
+def make_curator(**fields):
+    """A staff user in the Curators group made by the moderation migration."""
+    return make_user(groups=["Curators"], **fields)

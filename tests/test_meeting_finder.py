@@ -317,5 +317,5 @@ def test_meeting_page_shows_schedule_next_date_calendar_and_report(client):
     assert "Call in: 312-555-0199" in html
     assert f'href="/meetings/{meeting.slug}.ics"' in html
     assert "Report a problem with this meeting" in html
-    assert 'href="mailto:corrections@example.org?subject=Problem%20with%20meeting%3A%20' in html
+    assert f'href="/meetings/{meeting.slug}/report/">Report a problem with this meeting' in html
     assert 'rel="alternate" type="application/json" title="Meeting Guide"' in html
