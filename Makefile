@@ -13,7 +13,7 @@ PYTHON ?= $(shell for p in python3.12 python3.13 python3 python; do \
 	command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null \
 	&& { echo $$p; break; }; done)
 
-.PHONY: run test install migrate demo check lint format superuser clean bench
+.PHONY: run test install migrate demo check lint format superuser clean bench generate
 
 $(BIN)/python:
 	@test -n "$(PYTHON)" || { echo "Python 3.12 or newer is needed; none was found on PATH." >&2; exit 1; }
@@ -50,9 +50,22 @@ format: install
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-# Benchmarks print figures; run them on PostgreSQL: DATABASE_URL=postgres://… make bench
-bench: migrate
-	$(BIN)/python bench/import_meeting_guide.py
+# Invented listings and meetings at national scale (replaces what it generated before):
+# make generate LISTINGS=20000 MEETINGS=10000
+LISTINGS ?= 200000
+MEETINGS ?= 100000
+generate: migrate
+	$(BIN)/python manage.py generate_demo --listings $(LISTINGS) --meetings $(MEETINGS)
+
+# Benchmarks print figures (docs/performance.md), on their own PostgreSQL database, which
+# they create and fill with generated data the first time. Quicker runs:
+# make bench BENCH_ARGS="--duration 3 --scenarios home,listing-detail --skip-memory"
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/recovery_bench
+bench: install
+	@command -v wrk >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get install -y wrk; } || \
+		{ echo "make bench needs wrk, the load generator: sudo apt-get install -y wrk" >&2; exit 1; }
+	BENCH_DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python bench/run.py $(BENCH_ARGS)
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python bench/import_meeting_guide.py
 
 superuser: migrate
 	$(BIN)/python manage.py createsuperuser

@@ -23,16 +23,18 @@ What ``resolve_near`` understands, tried in this order:
 
 import difflib
 import math
+import operator
 import re
 import unicodedata
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
-from functools import cache
+from functools import cache, reduce
 from typing import NamedTuple
 
 import zipcodes
-from django.db.models import FloatField, Q, Value
+from django.db import connections
+from django.db.models import BooleanField, Field, FloatField, Func, Q, Value
 from django.db.models.functions import ASin, Cast, Cos, Least, Power, Radians, Sin, Sqrt
 from django.utils.translation import gettext as _
 
@@ -166,8 +168,14 @@ def within_radius(queryset, location, miles):
         raise ValueError(f"miles must be one of {RADIUS_CHOICES}, not {miles!r}")
     latitude, longitude = float(location.latitude), float(location.longitude)
     distance = _great_circle_miles(latitude, longitude)
+    indexed = (
+        connections[queryset.db].vendor == "postgresql"
+        and _has_field(queryset.model, "latitude")
+        and "latitude" not in queryset.query.annotations
+    )
+    box = _indexed_box if indexed else _bounding_box
     return (
-        queryset.filter(_bounding_box(latitude, longitude, miles))
+        queryset.filter(box(latitude, longitude, miles))
         .annotate(distance=distance)
         .filter(distance__lte=miles)
     )
@@ -437,30 +445,69 @@ def _state_near(latitude, longitude, miles=30):
 # Distances in the database ------------------------------------------------------------
 
 
-def _bounding_box(latitude, longitude, miles):
-    """A latitude/longitude box holding the whole circle, so an index can do the first cut.
+def _box_spans(latitude, longitude, miles):
+    """(south, north, [(west, east), …]): a box holding the whole circle, in degrees.
 
     The widest longitude span of a circle of angular radius r around latitude φ is
-    asin(sin r / cos φ); past a pole, or across the 180th meridian, the box adapts.
+    asin(sin r / cos φ); past a pole the box takes every longitude, and across the 180th
+    meridian it is cut in two.
     """
     radius = miles / EARTH_RADIUS_MILES
     margin = 1e-4  # degrees; stored coordinates have 6 decimals, so this loses nothing
     delta_lat = math.degrees(radius) + margin
-    box = Q(
-        latitude__gte=_decimal(latitude - delta_lat), latitude__lte=_decimal(latitude + delta_lat)
-    )
+    south, north = latitude - delta_lat, latitude + delta_lat
     cos_lat = math.cos(math.radians(latitude))
     if math.sin(radius) >= cos_lat:
-        return box & Q(longitude__isnull=False)
+        return south, north, [(-180.0, 180.0)]
     delta_lng = math.degrees(math.asin(math.sin(radius) / cos_lat)) + margin
     west, east = longitude - delta_lng, longitude + delta_lng
     if west < -180:
-        span = Q(longitude__gte=_decimal(west + 360)) | Q(longitude__lte=_decimal(east))
-    elif east > 180:
-        span = Q(longitude__gte=_decimal(west)) | Q(longitude__lte=_decimal(east - 360))
-    else:
-        span = Q(longitude__gte=_decimal(west), longitude__lte=_decimal(east))
-    return box & span
+        return south, north, [(west + 360, 180.0), (-180.0, east)]
+    if east > 180:
+        return south, north, [(west, 180.0), (-180.0, east - 360)]
+    return south, north, [(west, east)]
+
+
+def _bounding_box(latitude, longitude, miles):
+    """The box as conditions on the latitude and longitude columns (or annotations)."""
+    south, north, spans = _box_spans(latitude, longitude, miles)
+    box = Q(latitude__gte=_decimal(south), latitude__lte=_decimal(north))
+    return box & reduce(
+        operator.or_,
+        (Q(longitude__gte=_decimal(west), longitude__lte=_decimal(east)) for west, east in spans),
+    )
+
+
+def _indexed_box(latitude, longitude, miles):
+    """The box as ``point(longitude, latitude) <@ box(…)``, which the GiST index
+    ``listing_point_gist`` (migration 0006) answers on PostgreSQL. The B-tree on the two
+    columns can only narrow by latitude: a band across the whole country."""
+    south, north, spans = _box_spans(latitude, longitude, miles)
+    point = _point(Cast("longitude", FloatField()), Cast("latitude", FloatField()))
+    return reduce(
+        operator.or_,
+        (
+            Q(
+                Func(
+                    point,
+                    Func(
+                        _point(Value(west), Value(south)),
+                        _point(Value(east), Value(north)),
+                        function="box",
+                        output_field=Field(),
+                    ),
+                    template="%(expressions)s",
+                    arg_joiner=" <@ ",
+                    output_field=BooleanField(),
+                )
+            )
+            for west, east in spans
+        ),
+    )
+
+
+def _point(x, y):
+    return Func(x, y, function="point", output_field=Field())
 
 
 def _decimal(degrees):
