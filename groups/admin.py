@@ -12,6 +12,7 @@ from resources.admin import (
     TypedListingAdmin,
     last_verified,
     listing_fieldsets,
+    state_filter,
 )
 from resources.forms import historical_snapshot, offered_terms
 from resources.models.history import one_history_row
@@ -99,7 +100,7 @@ class SupportGroupAdmin(TypedListingAdmin):
 @admin.register(Place)
 class PlaceAdmin(HistoryAdmin):
     list_display = ("name", "address_line1", "city", "region", "location_precision")
-    list_filter = ("location_precision", "region")
+    list_filter = ("location_precision", state_filter())
     search_fields = ("name", "address_line1", "city")
     fieldsets = (
         (_("Basics"), {"fields": ("name", "notes")}),
@@ -153,7 +154,13 @@ class MeetingAdmin(HistoryAdmin):
         "place",
         "status",
     )
-    list_filter = ("status", "weekday", "attendance", "group__fellowship", "group__region")
+    list_filter = (
+        "status",
+        "weekday",
+        "attendance",
+        "group__fellowship",
+        state_filter("group__region"),
+    )
     list_select_related = ("group__fellowship", "place")
     search_fields = ("name", "slug", "group__name", "place__name", "place__city")
     prepopulated_fields = {"slug": ("name",)}

@@ -10,6 +10,8 @@ nothing to do. The figures they serve are in docs/performance.md.
   latitude crosses the whole country.
 - ``listing_name_id``: the admin's changelists and the search page's "Name, A to Z" order
   by name, then id; with the index a page of 100 is read, not 200,000 sorted.
+- ``listing_region_status``: the admin's state and status filters; counting the published
+  listings of one state went from a 240 ms scan to 1 ms.
 """
 
 from django.db import migrations
@@ -38,8 +40,11 @@ class Migration(migrations.Migration):
                 "CREATE INDEX IF NOT EXISTS listing_point_gist ON resources_listing USING gist "
                 "(point(longitude::double precision, latitude::double precision))",
                 "CREATE INDEX IF NOT EXISTS listing_name_id ON resources_listing (name, id)",
+                "CREATE INDEX IF NOT EXISTS listing_region_status "
+                "ON resources_listing (region, status)",
             ],
             reverse_sql=[
+                "DROP INDEX listing_region_status",
                 "DROP INDEX listing_name_id",
                 "DROP INDEX listing_point_gist",
             ],
