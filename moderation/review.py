@@ -23,35 +23,22 @@ from django.utils.formats import date_format
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from groups.models import MeetingStatus, SupportGroup
+from groups.models import MeetingStatus
 from moderation.models import ProblemType, Submission, SubmissionKind, SubmissionStatus
 from resources.models import (
-    Clinician,
     ClinicianRole,
-    CommunityResource,
     CommunityResourceType,
-    Helpline,
     HelplineType,
     Listing,
     ListingKind,
     ListingStatus,
     LocationPrecision,
     SoberHomeServes,
-    SoberLivingHome,
-    TreatmentProgram,
+    typed_listing_models,
 )
 
 ADDRESS_FIELDS = ["address_line1", "city", "region", "postal_code"]
 EMPTY = "—"
-
-TYPED_MODELS = {
-    ListingKind.CLINICIAN: Clinician,
-    ListingKind.TREATMENT_PROGRAM: TreatmentProgram,
-    ListingKind.SOBER_LIVING_HOME: SoberLivingHome,
-    ListingKind.HELPLINE: Helpline,
-    ListingKind.COMMUNITY_RESOURCE: CommunityResource,
-    ListingKind.SUPPORT_GROUP: SupportGroup,
-}
 
 
 class CannotApprove(Exception):
@@ -293,7 +280,7 @@ def create_draft(submission, reason):
         if submission.fellowship is None:
             raise CannotApprove(_("The suggested group has no fellowship: reject it instead."))
         fields["fellowship"] = submission.fellowship
-    listing = TYPED_MODELS[kind](**fields)
+    listing = typed_listing_models()[kind](**fields)
     listing._change_reason = reason
     listing.save()
     return listing

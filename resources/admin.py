@@ -27,7 +27,6 @@ from resources.csv_io import ListingCSVMixin
 from resources.forms import VocabularyTermsForm
 from resources.geo import STATES
 from resources.models import (
-    KIND_RELATIONS,
     NEVER_DELETED,
     REVERIFY_AFTER_DAYS,
     Clinician,
@@ -40,6 +39,7 @@ from resources.models import (
     SoberLivingHome,
     Term,
     TreatmentProgram,
+    typed_listing_models,
 )
 from resources.vocabularies import Vocabulary
 
@@ -477,8 +477,7 @@ class ListingAdmin(ListingActions, admin.ModelAdmin):
 
     @staticmethod
     def typed_change_url(listing, view="change"):
-        typed_model = Listing._meta.get_field(KIND_RELATIONS[listing.kind]).related_model
-        opts = typed_model._meta
+        opts = typed_listing_models()[listing.kind]._meta
         return reverse(f"admin:{opts.app_label}_{opts.model_name}_{view}", args=[listing.pk])
 
     @admin.display(description=_("name"), ordering="name")

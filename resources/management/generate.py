@@ -34,14 +34,11 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from groups.fellowships import FELLOWSHIPS
-from groups.models import Attendance, Fellowship, Meeting, Place, SupportGroup
+from groups.models import Attendance, Fellowship, Meeting, Place
 from resources.management import generate_words as words
 from resources.models import (
-    Clinician,
     ClinicianRole,
-    CommunityResource,
     CommunityResourceType,
-    Helpline,
     HelplineType,
     Listing,
     ListingKind,
@@ -51,10 +48,9 @@ from resources.models import (
     Organization,
     SoberHomeCertification,
     SoberHomeServes,
-    SoberLivingHome,
     Term,
-    TreatmentProgram,
     known_time_zones,
+    typed_listing_models,
 )
 from resources.search import refresh_search_index
 from resources.vocabularies import Vocabulary
@@ -71,14 +67,7 @@ KIND_SHARES = {
     ListingKind.COMMUNITY_RESOURCE: 15,
     ListingKind.HELPLINE: 5,
 }
-KIND_MODELS = {
-    ListingKind.CLINICIAN: Clinician,
-    ListingKind.TREATMENT_PROGRAM: TreatmentProgram,
-    ListingKind.SOBER_LIVING_HOME: SoberLivingHome,
-    ListingKind.HELPLINE: Helpline,
-    ListingKind.COMMUNITY_RESOURCE: CommunityResource,
-    ListingKind.SUPPORT_GROUP: SupportGroup,
-}
+KIND_MODELS = typed_listing_models()
 # Roughly how many meetings each fellowship holds in the US.
 FELLOWSHIP_WEIGHTS = {
     "AA": 50,

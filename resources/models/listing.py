@@ -37,6 +37,7 @@ from resources.vocabularies import Vocabulary
 __all__ = [
     "REVERIFY_AFTER_DAYS",
     "KIND_RELATIONS",
+    "typed_listing_models",
     "ListingQuerySet",
     "Listing",
     "ListingKeptError",
@@ -58,6 +59,15 @@ KIND_RELATIONS = {
     ListingKind.COMMUNITY_RESOURCE: "communityresource",
     ListingKind.SUPPORT_GROUP: "supportgroup",
 }
+
+
+def typed_listing_models():
+    """{kind: the typed model stored for it} (Clinician, …, groups.SupportGroup), derived
+    from KIND_RELATIONS so that a new kind is declared in one place."""
+    return {
+        kind: Listing._meta.get_field(accessor).related_model
+        for kind, accessor in KIND_RELATIONS.items()
+    }
 
 
 class ListingQuerySet(models.QuerySet):
