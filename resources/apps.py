@@ -21,9 +21,11 @@ class ResourcesConfig(AppConfig):
         # vocabulary table matches resources/vocabularies.py.
         post_migrate.connect(sync_vocabulary_terms, sender=self)
         self.connect_search_signals()
-        # The home counts' cache is dropped on every save, including saves made by
-        # management commands, which never import the views.
-        from resources import counts  # noqa: F401
+        # The home counts' cache and the kept public pages are dropped on every save,
+        # including saves made by management commands, which never import the views.
+        from resources import counts, public_cache  # noqa: F401
+
+        public_cache.connect_signals()
 
     def connect_search_signals(self):
         """Keep each listing's stored search text in step with what it is made of."""

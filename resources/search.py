@@ -71,6 +71,7 @@ from resources.models import (
     Term,
     TreatmentProgram,
 )
+from resources.public_cache import forget_public_pages
 from resources.synonyms import IGNORED_WORDS, LONGEST_PHRASE, WORD, expand, fold
 from resources.vocabularies import Vocabulary
 
@@ -230,7 +231,10 @@ def refresh_search_index(queryset=None, *, batch_size=500):
         if len(batch) == batch_size:
             count += _write(listings.db, batch)
             batch = []
-    return count + _write(listings.db, batch)
+    count += _write(listings.db, batch)
+    # Every bulk write (imports, demo data) ends here: pages kept with the old rows go.
+    forget_public_pages()
+    return count
 
 
 def _write(db, listings):

@@ -1,6 +1,7 @@
 from dataclasses import dataclass
 from http import HTTPStatus
 
+from django.conf import settings
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db.models import Prefetch
 from django.shortcuts import render
@@ -15,10 +16,16 @@ from resources.counts import home_counts
 from resources.filtering import Problem
 from resources.filters import CLEAR_FILTERS, ListingFilter
 from resources.models import Listing
+from resources.public_cache import seconds_to_next_minute
 
 __all__ = ["KIND_NAMES", "ListingDetailView", "browse", "home", "search"]
 
 RESULTS_PER_PAGE = 20
+
+
+def home_page_seconds():
+    """The home page is kept as long as its counts, and no longer than the minute."""
+    return min(settings.HOME_COUNTS_CACHE_SECONDS, seconds_to_next_minute())
 
 
 def home(request):

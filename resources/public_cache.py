@@ -1,0 +1,143 @@
+"""Public pages and figures kept in the cache, dropped whenever curators change anything.
+
+Only what every visitor is shown alike is kept: a listing's or a meeting's page, the
+Meeting Guide feed, the time zones meetings are held in. Never the answer to a search:
+what a visitor typed, or the place they are near, is not kept anywhere (see /privacy/).
+
+Every key carries the current *generation*, a number kept in the cache itself. Saving or
+deleting anything public (a listing of any kind, its terms or hours, an organization, a
+fellowship, a meeting or its place, a problem report) sets a new generation, so every kept
+page is left behind at once and expires on its own. Writes that send no signals (bulk
+imports, ``QuerySet.update``) call ``forget_public_pages()`` themselves; anything they
+miss shows when the entry's time runs out.
+
+The cache is a convenience: if it is unreachable the page is made fresh, and a curator's
+save never fails because of it.
+"""
+
+import hashlib
+import logging
+import time
+from functools import wraps
+from http import HTTPStatus
+
+from django.apps import apps
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.http import HttpResponse
+from django.utils import timezone
+from django.utils.translation import get_language
+
+logger = logging.getLogger(__name__)
+
+GENERATION_KEY = "public:generation"
+# The apps whose rows show on public pages; moderation's open reports show as notices.
+PUBLIC_APPS = ("resources", "groups", "moderation")
+
+
+def _new_generation():
+    # A fresh number, never one used before, even after the cache lost the old one.
+    return time.time_ns()
+
+
+def generation():
+    """The current generation; a missing one (first use, eviction) is started afresh."""
+    current = cache.get(GENERATION_KEY)
+    if current is None:
+        current = _new_generation()
+        if not cache.add(GENERATION_KEY, current, timeout=None):
+            current = cache.get(GENERATION_KEY, current)
+    return current
+
+
+def forget_public_pages(**kwargs):
+    """Leave every kept page behind (signal receiver, and for bulk writes)."""
+    try:
+        cache.set(GENERATION_KEY, _new_generation(), timeout=None)
+    except Exception:
+        logger.warning("The cache is unreachable; kept pages not refreshed.", exc_info=True)
+
+
+def forget_on_change(using=None, **kwargs):
+    # Now, so the curator's next page shows the change; and again once the transaction
+    # commits, in case a visitor's request kept the old rows in between.
+    forget_public_pages()
+    transaction.on_commit(forget_public_pages, using=using)
+
+
+def seconds_to_next_minute(moment=None):
+    """Seconds until the clock's next minute: pages that say "open now" or "next meeting"
+    are kept no longer than the minute they were made in."""
+    moment = moment or timezone.now()
+    return max(1, 60 - moment.second)
+
+
+def kept(name, parts, make, timeout):
+    """The value kept under ``name`` and ``parts`` (public values only), else ``make()``,
+    which is then kept for ``timeout`` seconds."""
+    digest = hashlib.blake2b(repr(parts).encode(), digest_size=16).hexdigest()
+    try:
+        key = f"public:{generation()}:{name}:{digest}"
+        value = cache.get(key)
+    except Exception:
+        logger.warning("The cache is unreachable; making %s afresh.", name, exc_info=True)
+        return make()
+    if value is None:
+        value = make()
+        if value is None:
+            return None
+        try:
+            cache.set(key, value, timeout)
+        except Exception:
+            logger.warning("The cache is unreachable; %s not kept.", name, exc_info=True)
+    return value
+
+
+def connect_signals():
+    """Forget kept pages when any public row changes. Safe to call more than once."""
+    for label in PUBLIC_APPS:
+        for model in apps.get_app_config(label).get_models(include_auto_created=True):
+            uid = f"public-cache-{model._meta.label}"
+            post_save.connect(forget_on_change, sender=model, dispatch_uid=uid)
+            post_delete.connect(forget_on_change, sender=model, dispatch_uid=uid)
+            if model._meta.auto_created:
+                m2m_changed.connect(forget_on_change, sender=model, dispatch_uid=uid)
+
+
+def public_page(view, seconds=seconds_to_next_minute):
+    """Keep the view's page for every visitor alike, for ``seconds()`` (by default until
+    the minute ends) or until anything public changes.
+
+    Only a plain request is served from the cache: GET or HEAD with no query string and
+    no session cookie (a curator signed in to the admin gets the page made for them).
+    Only a 200 response is kept; errors pass through as they are.
+    """
+
+    @wraps(view)
+    def serve(request, *args, **kwargs):
+        if (
+            request.method not in ("GET", "HEAD")
+            or request.GET
+            or settings.SESSION_COOKIE_NAME in request.COOKIES
+        ):
+            return view(request, *args, **kwargs)
+        made = None
+
+        def make():
+            nonlocal made
+            made = view(request, *args, **kwargs)
+            if hasattr(made, "render"):
+                made.render()
+            if made.status_code != HTTPStatus.OK or made.cookies:
+                return None  # not kept; a value of None is never stored
+            return made.content, made["Content-Type"]
+
+        kept_page = kept("page", (request.path, get_language()), make, seconds())
+        if made is not None:
+            return made
+        content, content_type = kept_page
+        return HttpResponse(content, content_type=content_type)
+
+    return serve
