@@ -115,6 +115,11 @@ DATABASES = {
         "CONN_HEALTH_CHECKS": True,
     },
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # No JIT compiling: it pays off for long reports, not for a page's queries of a few
+    # milliseconds, and added about 100 ms to a search whose estimated cost crossed
+    # jit_above_cost. DATABASE_URL may say otherwise (?options=-c%20jit%3Don).
+    DATABASES["default"]["OPTIONS"].setdefault("options", "-c jit=off")
 
 # The cache holds the home page's counts and the rate limits' counters. With several
 # gunicorn workers use Redis so that they share one: each worker has its own locmem.

@@ -83,8 +83,7 @@ CONFIG = "english"
 # Not ts_rank_cd: cover density rewards query words standing close together, which in
 # a document of concatenated fields punishes "spanish therapist" (a role and a language).
 RANK_NORMALIZATION = 1 | 32
-# How much trigram closeness of the typed words to the keywords adds to the rank: a
-# tie-breaker among exact matches, the whole rank among typo matches.
+# Trigram closeness of the typed words to the keywords: the rank of typo matches.
 TRIGRAM_RANK_WEIGHT = 0.1
 # Typed text shorter than this is never matched by trigrams: "na" is similar to any
 # word starting with "na".
@@ -496,25 +495,32 @@ class _AnyOf(Func):
 
 def _search_postgresql(queryset, query):
     tsquery = _any_of(_all_of(_atom_tsquery(atom) for atom in branch) for branch in query)
-    matches = Q(search_vector=tsquery)
+    exact = Q(search_vector=tsquery)
+    matches = exact
     typos = [match for match in map(_typo_match, query) if match is not None]
     if typos:
         # Trigrams only when nothing matches exactly: "na meeting" must not find every
-        # listing with a word like "meetings". Written as a UNION of the two sets, the
-        # "nothing matches" test stands alone in its branch, so PostgreSQL checks it once
-        # and skips the trigram scan entirely when there are exact matches; in an OR it
-        # would fetch and recheck every trigram candidate (3 s among 200,000 listings).
-        exact = queryset.filter(matches).order_by().values("pk")
-        nothing_exact = ~Exists(queryset.filter(matches))
+        # listing with a word like "meetings". The typo matches are a subquery that runs
+        # once, before the query it is in; its "nothing matches exactly" test stands alone,
+        # so PostgreSQL checks it once and skips the trigram scan entirely when there are
+        # exact matches (in a plain OR it would recheck every trigram candidate: 3 s among
+        # 200,000 listings). The exact test stays a plain condition, so PostgreSQL can
+        # combine its GIN index with the others, such as the GiST index of a radius:
+        # "suboxone" near Chicago reads the 100 listings in both, not the 9,000 in the country.
+        nothing_exact = ~Exists(queryset.filter(exact))
         similar = queryset.filter(_any_of(typos), nothing_exact).order_by().values("pk")
-        matches = Q(_AnyOf("pk", exact.union(similar, all=True).order_by()))
+        matches = exact | Q(_AnyOf("pk", similar))
     rank = Coalesce(
         SearchRank(F("search_vector"), tsquery, normalization=RANK_NORMALIZATION),
         0.0,
     )
     typed = " ".join(atom.typed for branch in query for atom in branch if not atom.negated)
-    if typed:
-        rank += TrigramWordSimilarity(typed, "search_keywords") * TRIGRAM_RANK_WEIGHT
+    if typed and typos:
+        # How close the typed words are to the keywords ranks the typo matches. Exact
+        # matches are ranked by the text search alone: trigram closeness costs as much as
+        # the rest of the query on every row.
+        closeness = TrigramWordSimilarity(typed, "search_keywords") * TRIGRAM_RANK_WEIGHT
+        rank += Case(When(exact, then=Value(0.0)), default=closeness, output_field=FloatField())
     return queryset.filter(matches).annotate(rank=rank)
 
 

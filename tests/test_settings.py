@@ -338,3 +338,13 @@ def test_curation_settings_other_features_rely_on():
     assert settings.IMPORT_EXPORT_EXPORT_PERMISSION_CODE == "view"
     assert settings.SIMPLE_HISTORY_REVERT_DISABLED is False
     assert settings.SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD is True
+
+
+@pytest.mark.postgresql
+@pytest.mark.django_db
+def test_postgresql_connections_do_not_jit_compile_the_sites_short_queries():
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone() == ("off",)
