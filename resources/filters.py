@@ -22,7 +22,8 @@ from dataclasses import dataclass
 
 import django_filters as filters
 from django.core.exceptions import ValidationError
-from django.db.models import Count, F, OuterRef, Q, Subquery, Value
+from django.db import connections
+from django.db.models import F, OuterRef, Q, Subquery
 from django.utils.translation import gettext_lazy as _
 
 from groups.fellowships import FELLOWSHIPS
@@ -35,6 +36,7 @@ from resources.filtering import (
     used_by_other_filters,
 )
 from resources.models import ClinicianRole, Listing, Term
+from resources.search import TextSearch
 from resources.vocabularies import TERMS, Vocabulary
 
 # The vocabulary filters: the parameter is the vocabulary's own code.
@@ -205,7 +207,11 @@ class ListingFilter(PlaceSearchFilterSet):
         return queryset
 
     def filter_text(self, queryset, name, text):
-        return queryset.search(text)
+        # Read once, however many times the option counts filter again: whether typos are
+        # forgiven is decided by one query over the page's starting set.
+        if getattr(self, "_text_search", None) is None:
+            self._text_search = TextSearch(text, self.queryset)
+        return self._text_search.apply(queryset)
 
     def filter_near(self, queryset, name, location):
         miles = self.form.cleaned_data.get("radius") or geo.DEFAULT_RADIUS
@@ -265,26 +271,23 @@ class ListingFilter(PlaceSearchFilterSet):
         """True when one of the checkbox filters this page shows has a value we could not use."""
         return any(name in self.errors for name in self.offered if name != "remote")
 
-    def option_counts(self):
-        """{(filter, choice): number of listings}, in one query.
+    def tally(self):
+        """The number of results and of each choice's listings (a ``Tally``), in one query.
 
         Each filter's choices are counted over the results of every other filter, so the
         number says how many listings have that choice whether or not a sibling is ticked.
-        The counts of the filters nobody has used share the results themselves; each used
-        filter adds its own part, and the parts are joined with UNION ALL.
         """
         data = self.form.cleaned_data
         counted = [name for name in COUNTED_FILTERS if name in self.offered]
-        unused = [name for name in counted if not data.get(name)]
-        parts = _count_rows(self._filtered(self.queryset.all(), data), unused)
-        for name in counted:
-            if data.get(name):
-                others = {key: value for key, value in data.items() if key != name}
-                parts += _count_rows(self._filtered(self.queryset.all(), others), [name])
-        if not parts:
-            return {}
-        rows = parts[0].union(*parts[1:], all=True).order_by()
-        return {(row["facet"], row["option"]): row["n"] for row in rows}
+        # The counted filters in use are not applied: each row says which it meets.
+        flagged = [name for name in counted if data.get(name)]
+        rest = {name: value for name, value in data.items() if name not in flagged}
+        listings = self._filtered(self.queryset.all(), rest)
+        return count_choices(listings, counted, {name: data[name] for name in flagged})
+
+    def option_counts(self):
+        """{(filter, choice): number of listings}; see ``tally``."""
+        return self.tally().options
 
     def groups(self, counts):
         """The choice filters this page offers, with each choice's count and state.
@@ -365,29 +368,83 @@ class ListingFilter(PlaceSearchFilterSet):
         ]
 
 
-def _count_rows(listings, names):
-    """Querysets of (facet, option, n) rows counting ``listings`` by the choices of ``names``."""
-    ids = listings.order_by().values("pk")
-    parts = []
-    vocabularies = [name for name in names if name in VOCABULARY_FILTERS]
-    if vocabularies:
-        parts.append(
-            Term.objects.filter(vocabulary__in=vocabularies, listings__in=ids)
-            .values(facet=F("vocabulary"), option=F("code"))
-            .annotate(n=Count("listings", distinct=True))
-            .order_by()
-        )
-    columns = {
-        "kind": "kind",
-        "role": "clinician__role",
-        "fellowship": "supportgroup__fellowship__slug",
-    }
-    for name in names:
-        if name in columns:
-            parts.append(
-                Listing.objects.filter(pk__in=ids, **{f"{columns[name]}__isnull": False})
-                .values(facet=Value(name), option=F(columns[name]))
-                .annotate(n=Count("pk", distinct=True))
-                .order_by()
+@dataclass(frozen=True)
+class Tally:
+    total: int  # the results: listings that meet every filter
+    options: dict  # {(filter, choice): listings with that choice that meet the other filters}
+
+
+# The choice filters that are a column of the listing or of its kind, as count_choices reads them.
+COLUMN_FILTERS = {
+    "kind": "kind",
+    "role": "clinician__role",
+    "fellowship": "supportgroup__fellowship__slug",
+}
+
+
+def count_choices(listings, counted, chosen):
+    """The ``Tally`` of ``listings`` (the other filters already applied) by the choices of
+    the filters ``counted``, where ``chosen`` {filter: [choices]} are the counted filters
+    in use.
+
+    One query, whatever the number of filters: the listings are read once into a table
+    that says, for each row, which of the chosen filters it meets; each count then reads
+    that table, keeping the rows that meet every chosen filter but its own.
+    """
+    connection = connections[listings.db]
+    quote = connection.ops.quote_name
+    base_sql, base_params = (
+        listings.order_by().values_list("pk", *COLUMN_FILTERS.values()).query.sql_with_params()
+    )
+    meets, meets_params = {}, []
+    for name, choices in chosen.items():
+        marks = ", ".join(["%s"] * len(choices))
+        if name in COLUMN_FILTERS:
+            meets[name] = f"{name} IN ({marks})"
+        else:
+            meets[name] = (
+                f"EXISTS (SELECT 1 FROM {quote(Listing.terms.through._meta.db_table)} lt "
+                f"JOIN {quote(Term._meta.db_table)} t ON t.id = lt.term_id "
+                f"WHERE lt.listing_id = base.id AND t.vocabulary = %s AND t.code IN ({marks}))"
             )
-    return parts
+            meets_params.append(name)
+        meets_params += [str(choice) for choice in choices]
+    columns = ", ".join(f"({condition}) AS meets_{name}" for name, condition in meets.items())
+
+    def others(*names):
+        """The rows meeting every chosen filter except ``names``, as SQL."""
+        return " AND ".join(f"meets_{name}" for name in meets if name not in names) or "1 = 1"
+
+    parts, params = [f"SELECT 'total', '', COUNT(*) FROM flagged WHERE {others()}"], []
+    for name in counted:
+        if name in COLUMN_FILTERS:
+            parts.append(
+                f"SELECT %s, {name}, COUNT(*) FROM flagged "
+                f"WHERE {name} IS NOT NULL AND {others(name)} GROUP BY {name}"
+            )
+            params.append(name)
+    vocabularies = [name for name in counted if name in VOCABULARY_FILTERS]
+    if vocabularies:
+        # A listing has each term once, so rows joined to their terms count listings. A
+        # term's own vocabulary is the one filter its rows need not meet.
+        own = [name for name in meets if name in vocabularies]
+        parts.append(
+            "SELECT t.vocabulary, t.code, COUNT(*) FROM flagged "
+            f"JOIN {quote(Listing.terms.through._meta.db_table)} lt ON lt.listing_id = flagged.id "
+            f"JOIN {quote(Term._meta.db_table)} t ON t.id = lt.term_id "
+            f"WHERE t.vocabulary IN ({', '.join(['%s'] * len(vocabularies))}) "
+            f"AND {others(*vocabularies)} "
+            + "".join(f"AND (t.vocabulary = %s OR meets_{name}) " for name in own)
+            + "GROUP BY t.vocabulary, t.code"
+        )
+        params += [*vocabularies, *own]
+    sql = (
+        f"WITH base (id, kind, role, fellowship) AS ({base_sql}), "
+        f"flagged AS (SELECT base.*{', ' + columns if columns else ''} FROM base) "
+        + " UNION ALL ".join(parts)
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*base_params, *meets_params, *params])
+        rows = cursor.fetchall()
+    options = {(facet, str(option)): n for facet, option, n in rows if facet != "total"}
+    return Tally(total=next(n for facet, _option, n in rows if facet == "total"), options=options)

@@ -32,7 +32,7 @@ import operator
 import re
 from contextlib import contextmanager
 from contextvars import ContextVar
-from functools import cache, reduce
+from functools import cache, cached_property, reduce
 from typing import NamedTuple
 
 from django.contrib.postgres.lookups import TrigramWordSimilar
@@ -44,14 +44,11 @@ from django.contrib.postgres.search import (
 )
 from django.db import connections
 from django.db.models import (
-    BooleanField,
     Case,
-    Exists,
     F,
     FloatField,
     Func,
     Q,
-    Subquery,
     TextField,
     Value,
     When,
@@ -420,15 +417,66 @@ def search_listings(queryset, text):
 
     Higher rank is better; callers order by ``-rank``. Empty text (or text of only
     punctuation and ignored words) leaves the queryset unfiltered, ranked 0. Only the
-    first ``MAX_QUERY_LENGTH`` characters are read. Builds the query without running
-    any: the caller's evaluation is the one SQL query.
+    first ``MAX_QUERY_LENGTH`` characters are read. To filter several querysets by the
+    same text (a page's results and its option counts), use one ``TextSearch``.
     """
-    query = parse_query(text or "")
-    if not query:
-        return queryset.annotate(rank=Value(0.0, output_field=FloatField()))
-    if connections[queryset.db].vendor == "postgresql":
-        return _search_postgresql(queryset, query)
-    return _search_sqlite(queryset, query)
+    return TextSearch(text, queryset).apply(queryset)
+
+
+class TextSearch:
+    """A visitor's search text, read once, to filter any number of querysets alike.
+
+    On PostgreSQL typos are forgiven only when nothing in ``scope`` (the listings the
+    page searches, before its other filters) matches the text exactly: "na meeting" must
+    not find every listing with a word like "meetings". That is decided once, by one
+    small query, the first time it is needed. Deciding it inside each query instead costs
+    more than it saves: PostgreSQL estimates a trigram condition by comparing the typed
+    text with a sample of the keywords, about 5 ms of planning per query, even when the
+    condition is never run.
+    """
+
+    def __init__(self, text, scope):
+        self.query = parse_query(text or "")
+        self.scope = scope
+        self.postgresql = connections[scope.db].vendor == "postgresql"
+
+    def apply(self, queryset):
+        if not self.query:
+            return queryset.annotate(rank=Value(0.0, output_field=FloatField()))
+        if not self.postgresql:
+            return _search_sqlite(queryset, self.query)
+        if self.forgives_typos:
+            return queryset.filter(_any_of(self.typo_matches)).annotate(rank=self.typo_rank)
+        return queryset.filter(self.exact_match).annotate(rank=self.exact_rank)
+
+    @cached_property
+    def tsquery(self):
+        return _any_of(_all_of(_atom_tsquery(atom) for atom in branch) for branch in self.query)
+
+    @property
+    def exact_match(self):
+        return Q(search_vector=self.tsquery)
+
+    @property
+    def exact_rank(self):
+        rank = SearchRank(F("search_vector"), self.tsquery, normalization=RANK_NORMALIZATION)
+        return Coalesce(rank, 0.0)
+
+    @cached_property
+    def typo_matches(self):
+        return [match for match in map(_typo_match, self.query) if match is not None]
+
+    @property
+    def typo_rank(self):
+        """How close the typed words are to the keywords (what it is, town, terms)."""
+        typed = " ".join(atom.typed for branch in self.query for atom in branch if not atom.negated)
+        closeness = TrigramWordSimilarity(typed, "search_keywords") * TRIGRAM_RANK_WEIGHT
+        return self.exact_rank + closeness
+
+    @cached_property
+    def forgives_typos(self):
+        """True when the text could be a typo and nothing in the scope matches it exactly."""
+        return bool(self.typo_matches) and not self.scope.filter(self.exact_match).exists()
 
 
 def _any_of(items):
@@ -474,54 +522,6 @@ def _typo_match(branch):
 def _exact_or_similar(atom):
     exact = Q(search_vector=_atom_tsquery(atom))
     return (exact | _similar(atom.typed)) if len(atom.typed) >= MIN_TYPO_LENGTH else exact
-
-
-class _AnyOf(Func):
-    """``field = ANY(ARRAY(subquery))``: the subquery runs once, before the query it is in,
-    and its ids are then looked up by primary key; as ``IN (subquery)`` PostgreSQL would
-    join it last, after every table of a wide select, which reads the whole listing table.
-    """
-
-    output_field = BooleanField()
-
-    def __init__(self, field, queryset):
-        super().__init__(F(field), Subquery(queryset))
-
-    def as_sql(self, compiler, connection, **extra_context):
-        field_sql, field_params = compiler.compile(self.source_expressions[0])
-        subquery_sql, subquery_params = compiler.compile(self.source_expressions[1])
-        return f"{field_sql} = ANY(ARRAY{subquery_sql})", (*field_params, *subquery_params)
-
-
-def _search_postgresql(queryset, query):
-    tsquery = _any_of(_all_of(_atom_tsquery(atom) for atom in branch) for branch in query)
-    exact = Q(search_vector=tsquery)
-    matches = exact
-    typos = [match for match in map(_typo_match, query) if match is not None]
-    if typos:
-        # Trigrams only when nothing matches exactly: "na meeting" must not find every
-        # listing with a word like "meetings". The typo matches are a subquery that runs
-        # once, before the query it is in; its "nothing matches exactly" test stands alone,
-        # so PostgreSQL checks it once and skips the trigram scan entirely when there are
-        # exact matches (in a plain OR it would recheck every trigram candidate: 3 s among
-        # 200,000 listings). The exact test stays a plain condition, so PostgreSQL can
-        # combine its GIN index with the others, such as the GiST index of a radius:
-        # "suboxone" near Chicago reads the 100 listings in both, not the 9,000 in the country.
-        nothing_exact = ~Exists(queryset.filter(exact))
-        similar = queryset.filter(_any_of(typos), nothing_exact).order_by().values("pk")
-        matches = exact | Q(_AnyOf("pk", similar))
-    rank = Coalesce(
-        SearchRank(F("search_vector"), tsquery, normalization=RANK_NORMALIZATION),
-        0.0,
-    )
-    typed = " ".join(atom.typed for branch in query for atom in branch if not atom.negated)
-    if typed and typos:
-        # How close the typed words are to the keywords ranks the typo matches. Exact
-        # matches are ranked by the text search alone: trigram closeness costs as much as
-        # the rest of the query on every row.
-        closeness = TrigramWordSimilarity(typed, "search_keywords") * TRIGRAM_RANK_WEIGHT
-        rank += Case(When(exact, then=Value(0.0)), default=closeness, output_field=FloatField())
-    return queryset.filter(matches).annotate(rank=rank)
 
 
 def _contains(phrase, field="search_document"):

@@ -70,6 +70,10 @@ def typed_listing_models():
     }
 
 
+# A listing saved sends a signal that drops them at once; this is for bulk writes.
+LISTING_TIME_ZONES_SECONDS = 3600
+
+
 class ListingQuerySet(models.QuerySet):
     def published(self):
         return self.filter(status=ListingStatus.PUBLISHED)
@@ -113,10 +117,9 @@ class ListingQuerySet(models.QuerySet):
     def open_now(self, moment=None):
         """Listings open at ``moment`` (default: now) in their own time zones, or open 24/7."""
         moment = moment or timezone.now()
-        zones = self.exclude(time_zone="").order_by().values_list("time_zone", flat=True)
         # Zones whose clocks read the same weekday and time share one condition.
         zones_by_local_time = defaultdict(list)
-        for zone in set(zones):
+        for zone in listing_time_zones(self.db):
             local = moment.astimezone(ZoneInfo(zone))
             zones_by_local_time[(Weekday.of(local), local.time())].append(zone)
         open_hours = Q(pk__in=[])
@@ -134,6 +137,17 @@ class ListingQuerySet(models.QuerySet):
         """{kind: number of listings}, in one grouped query."""
         rows = self.order_by().values_list("kind").annotate(total=models.Count("pk"))
         return dict(rows)
+
+
+def listing_time_zones(using="default"):
+    """The time zones listings are in: one query, then kept until anything public changes."""
+    from resources.public_cache import kept
+
+    def read():
+        zones = Listing.objects.using(using).exclude(time_zone="").order_by().distinct()
+        return sorted(zones.values_list("time_zone", flat=True))
+
+    return kept("listing-time-zones", (using,), read, LISTING_TIME_ZONES_SECONDS)
 
 
 class ListingKeptError(Exception):
