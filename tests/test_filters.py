@@ -402,3 +402,36 @@ def test_a_category_filter_keeps_one_row_per_listing():
     medication = next(category for category in CATEGORIES if category.slug == "medication")
     listings = medication.apply(Listing.objects.published()).annotate(n=F("pk"))
     assert listings.count() == 1
+
+
+def test_every_option_count_matches_the_listings_a_visitor_would_get_by_ticking_it():
+    """The one-query tally against the plainest oracle: run the search each choice makes."""
+    make_clinician(
+        role=ClinicianRole.PSYCHIATRIST,
+        terms={Vocabulary.PAYMENT: ["medicaid"], Vocabulary.LANGUAGE: ["es"]},
+    )
+    make_clinician(terms={Vocabulary.PAYMENT: ["medicaid", "medicare"]})
+    make_clinician(terms={Vocabulary.PAYMENT: ["medicare"], Vocabulary.LANGUAGE: ["es", "pl"]})
+    make_treatment_program(terms={Vocabulary.PAYMENT: ["medicaid"], Vocabulary.LANGUAGE: ["es"]})
+    make_treatment_program(terms={Vocabulary.MEDICATION: ["buprenorphine"]})
+    make_support_group(fellowship=fellowship("NA"), terms={Vocabulary.LANGUAGE: ["es"]})
+    make_support_group(fellowship=fellowship("AA"))
+    make_clinician(status=ListingStatus.DRAFT, terms={Vocabulary.PAYMENT: ["medicaid"]})
+    asked = {
+        "kind": ["clinician", "treatment_program"],
+        "payment": ["medicaid"],
+        "language": ["es"],
+        "role": ["psychiatrist", "therapist"],
+    }
+
+    filterset = ListingFilter(asked)
+    assert filterset.is_valid()
+    tally = filterset.tally()
+
+    # The role filter keeps clinicians only: the Medicaid, Spanish-speaking psychiatrist.
+    assert tally.total == ListingFilter(asked).qs.count() == 1
+    for name in ("kind", "role", "fellowship", "payment", "language", "medication"):
+        for value, _label in ListingFilter.base_filters[name].extra["choices"]:
+            ticked = {**asked, name: [value]}
+            expected = ListingFilter(ticked).qs.count()
+            assert tally.options.get((name, str(value)), 0) == expected, (name, value)
