@@ -281,8 +281,11 @@ class ListingFilter(PlaceSearchFilterSet):
         counted = [name for name in COUNTED_FILTERS if name in self.offered]
         # The counted filters in use are not applied: each row says which it meets.
         flagged = [name for name in counted if data.get(name)]
-        rest = {name: value for name, value in data.items() if name not in flagged}
-        listings = self._filtered(self.queryset.all(), rest)
+        if flagged:
+            rest = {name: value for name, value in data.items() if name not in flagged}
+            listings = self._filtered(self.queryset.all(), rest)
+        else:
+            listings = self.qs
         return count_choices(listings, counted, {name: data[name] for name in flagged})
 
     def option_counts(self):
