@@ -33,6 +33,8 @@ from urllib.parse import urlencode, urlsplit
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/recovery_bench"
+# Database 15 of the local Redis: one the site itself is not configured to use.
+DEFAULT_CACHE_URL = "redis://127.0.0.1:6379/15"
 SERVER_ENV = {
     "DEBUG": "false",
     "SECRET_KEY": "benchmark-only-secret-key-not-for-production",
@@ -75,6 +77,12 @@ def parse_args():
     parser.add_argument("--workers", type=int, help="gunicorn workers (default: gunicorn.conf.py)")
     parser.add_argument("--worker-threads", type=int, help="threads per gunicorn worker")
     parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument(
+        "--cache-url",
+        default=os.environ.get("BENCH_CACHE_URL", DEFAULT_CACHE_URL),
+        help="the server's CACHE_URL: a Redis shared by the workers, as in production "
+        "(emptied before each scenario); locmem:// when that Redis cannot be reached",
+    )
     parser.add_argument("--scenarios", help="comma-separated names (default: all)")
     parser.add_argument("--explain-runs", type=int, default=30)
     parser.add_argument("--memory-requests", type=int, default=10_000)
@@ -322,6 +330,7 @@ class Server:
             **os.environ,
             **SERVER_ENV,
             "DATABASE_URL": self.args.database_url,
+            "CACHE_URL": self.args.cache_url,
             "HOST": "127.0.0.1",
             "PORT": str(self.args.port),
         }
@@ -331,6 +340,7 @@ class Server:
             env["WEB_THREADS"] = str(self.args.worker_threads)
         if not self.recycle:
             env["GUNICORN_CMD_ARGS"] = "--max-requests 0"
+        empty_cache(self.args.cache_url)
         gunicorn = Path(sys.executable).with_name("gunicorn")
         self.log = tempfile.TemporaryFile()
         self.process = subprocess.Popen(
@@ -364,6 +374,28 @@ class Server:
     def workers(self):
         children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
         return [int(pid) for pid in children.read_text().split()]
+
+
+def usable_cache_url(url):
+    """``url`` if it is a Redis that answers (or not a Redis at all), else ``locmem://``."""
+    if not url.startswith(("redis://", "rediss://")):
+        return url
+    import redis
+
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=2).ping()
+    except redis.RedisError as error:
+        print(f"No Redis at {url} ({error}): each gunicorn worker keeps its own cache.")
+        return "locmem://"
+    return url
+
+
+def empty_cache(url):
+    """Every scenario starts with an empty cache, filled by its own warm-up."""
+    if url.startswith(("redis://", "rediss://")):
+        import redis
+
+        redis.Redis.from_url(url).flushdb()
 
 
 def rss_kib(pid):
@@ -462,6 +494,7 @@ def report(info, args, queries, loads, timings, admin, mem):
         f"PostgreSQL {info['postgresql']}; Python {info['python']}",
         f"Data: {args.listings:,} generated listings, {args.meetings:,} meetings (seed "
         f"{args.seed}); wrk -t{args.threads} -c{args.connections} -d{args.duration}s --latency",
+        f"Cache: {args.cache_url}",
         "",
         "| scenario | req/s | p50 ms | p95 ms | p99 ms | errors | SQL queries | target |",
         "| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
@@ -523,6 +556,7 @@ def report(info, args, queries, loads, timings, admin, mem):
 
 def main():
     args = parse_args()
+    args.cache_url = usable_cache_url(args.cache_url)
     if not args.skip_load and not shutil.which("wrk"):
         sys.exit("The benchmark drives load with wrk: install it with `sudo apt-get install wrk`.")
     create_database(args.database_url)
