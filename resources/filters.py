@@ -396,8 +396,12 @@ def count_choices(listings, counted, chosen):
     """
     connection = connections[listings.db]
     quote = connection.ops.quote_name
+    # Only the columns counted or chosen: role and fellowship each join a kind's table.
+    read = [name for name in COLUMN_FILTERS if name in counted or name in chosen]
     base_sql, base_params = (
-        listings.order_by().values_list("pk", *COLUMN_FILTERS.values()).query.sql_with_params()
+        listings.order_by()
+        .values_list("pk", *(COLUMN_FILTERS[name] for name in read))
+        .query.sql_with_params()
     )
     meets, meets_params = {}, []
     for name, choices in chosen.items():
@@ -442,7 +446,7 @@ def count_choices(listings, counted, chosen):
         )
         params += [*vocabularies, *own]
     sql = (
-        f"WITH base (id, kind, role, fellowship) AS ({base_sql}), "
+        f"WITH base ({', '.join(['id', *read])}) AS ({base_sql}), "
         f"flagged AS (SELECT base.*{', ' + columns if columns else ''} FROM base) "
         + " UNION ALL ".join(parts)
     )
