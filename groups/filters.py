@@ -19,10 +19,12 @@ and checking the form costs no query.
 from datetime import time
 
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from groups import schedule
 from groups.fellowships import FELLOWSHIPS
-from groups.models import Attendance, FellowshipApproach, FellowshipAudience
+from groups.models import Attendance, FellowshipApproach, FellowshipAudience, meeting_time_zones
 from resources import geo
 from resources.filtering import (
     RADIUS_CHOICES,
@@ -112,9 +114,9 @@ class MeetingFilter(PlaceSearchFilterSet):
 
     @property
     def zones(self):
-        """The time zones of the meetings searched: read once per request (one query)."""
+        """The time zones meetings are held in: from the cache, else one cheap query."""
         if self._zones is None:
-            self._zones = self.queryset.time_zones_in_use()
+            self._zones = meeting_time_zones()
         return self._zones
 
     @property
@@ -150,8 +152,8 @@ class MeetingFilter(PlaceSearchFilterSet):
             return queryset
         condition = Q(weekday__in=[int(day) for day in days if day != TODAY])
         if TODAY in days:
-            ids = self.queryset.later_today(self.moment, zones=self.zones).values("pk")
-            condition |= Q(pk__in=ids)
+            moment = self.moment or timezone.now()
+            condition |= schedule.later_today_condition(moment, self.zones)
         return queryset.filter(condition)
 
     def filter_time(self, queryset, name, times):

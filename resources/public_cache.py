@@ -74,9 +74,10 @@ def seconds_to_next_minute(moment=None):
     return max(1, 60 - moment.second)
 
 
-def kept(name, parts, make, timeout):
+def kept(name, parts, make, timeout, largest=None):
     """The value kept under ``name`` and ``parts`` (public values only), else ``make()``,
-    which is then kept for ``timeout`` seconds."""
+    which is then kept for ``timeout`` seconds, unless it is a text longer than
+    ``largest`` characters."""
     digest = hashlib.blake2b(repr(parts).encode(), digest_size=16).hexdigest()
     try:
         key = f"public:{generation()}:{name}:{digest}"
@@ -86,8 +87,8 @@ def kept(name, parts, make, timeout):
         return make()
     if value is None:
         value = make()
-        if value is None:
-            return None
+        if value is None or (largest is not None and len(value) > largest):
+            return value
         try:
             cache.set(key, value, timeout)
         except Exception:

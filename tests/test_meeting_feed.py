@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from django.urls import reverse
 
+from groups import feeds
 from groups.importers.meeting_guide import import_feed
 from groups.models import Attendance, Meeting, MeetingFrequency, MeetingStatus, Place, SupportGroup
 from resources.models import ListingStatus, LocationPrecision, known_time_zones
@@ -190,6 +191,54 @@ def test_one_fellowship_or_one_region(client):
     assert feed(client, region="Nowhere") == []
 
 
+def test_region_is_the_city_of_the_place_else_of_the_group_in_any_case(client):
+    evanston = {"city": "Evanston", "postal_code": "60201"}
+    make_meeting(slug="chicago-place", group=make_support_group(**evanston), place=make_place())
+    make_meeting(slug="evanston-place", place=make_place(**evanston))
+    make_meeting(slug="at-chicago-group")
+    make_meeting(slug="at-evanston-group", group=make_support_group(**evanston))
+    make_meeting(slug="online-chicago-group", attendance=Attendance.ONLINE, **ONLINE)
+
+    chicago = {"chicago-place", "at-chicago-group", "online-chicago-group"}
+    assert {e["slug"] for e in feed(client, region="Chicago")} == chicago
+    assert {e["slug"] for e in feed(client, region="CHICAGO")} == chicago
+    assert {e["slug"] for e in feed(client, region="evanston")} == {
+        "evanston-place",
+        "at-evanston-group",
+    }
+    # The region an entry reports is the same city.
+    assert {e["region"] for e in feed(client, region="chicago") if "region" in e} == {"Chicago"}
+
+
+def test_the_feed_is_kept_until_a_meeting_changes(client, django_assert_num_queries):
+    in_person, *_ = some_meetings()
+    first = client.get(FEED, {"region": "Chicago"})
+
+    with django_assert_num_queries(0):
+        again = client.get(FEED, {"region": "Chicago"})
+    assert again.content == first.content
+    assert again["Content-Type"] == "application/json"
+    assert set(again["Cache-Control"].split(", ")) == {"public", "max-age=300"}
+    assert again["Access-Control-Allow-Origin"] == "*"
+
+    in_person.name = "Renamed meeting"
+    in_person.save()
+    with django_assert_num_queries(2):
+        entries = client.get(FEED, {"region": "Chicago"}).json()
+    assert by_slug(entries)["in-person"]["name"] == "Renamed meeting"
+
+
+def test_an_import_shows_in_the_feed_at_once(client, django_capture_on_commit_callbacks):
+    some_meetings()
+    exported = feed(client)
+    exported[0]["name"] = "Imported name"
+
+    with django_capture_on_commit_callbacks(execute=True):
+        import_feed(exported, fellowship="AA")
+
+    assert by_slug(feed(client))[exported[0]["slug"]]["name"] == "Imported name"
+
+
 @pytest.mark.parametrize(
     "params",
     [{"fellowship": "XX"}, {"fellowship": ""}, {"region": " "}, {"region": "x" * 101}],
@@ -261,3 +310,15 @@ def test_every_type_code_round_trips(client):
     meeting = Meeting.objects.get(slug="all-types")
     assert set(meeting.types.values_list("code", flat=True)) == TYPE_CODES
     assert set(feed(client)[0]["types"]) == TYPE_CODES
+
+
+def test_a_feed_too_large_to_keep_is_made_afresh_each_time(
+    client, monkeypatch, django_assert_num_queries
+):
+    some_meetings()
+    monkeypatch.setattr(feeds, "FEED_LARGEST_KEPT", 100)  # characters: every feed is larger
+    first = client.get(FEED)
+
+    with django_assert_num_queries(2):
+        again = client.get(FEED)
+    assert again.content == first.content

@@ -1,14 +1,19 @@
 """The meeting finder (/meetings/), fellowship pages and a group's meeting schedule."""
 
+import math
 from datetime import datetime, time
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.http import QueryDict
 from django.urls import reverse
 from django.utils import timezone
 
 from groups.filters import MeetingFilter
 from groups.models import Attendance, Meeting, MeetingFrequency, MeetingStatus
+from groups.templatetags.meetings import distance_text
+from resources.geo import EARTH_RADIUS_MILES, Location
 from tests.factories import fellowship, make_meeting, make_place, make_support_group
 
 pytestmark = pytest.mark.django_db
@@ -145,6 +150,163 @@ def test_meeting_at_the_groups_address_is_measured_from_the_group(client):
     assert names(find(client, "day=any&near=60614")) == []
 
 
+# Distances: from the meeting's place, else from its group's address ------------------------
+
+# Where the visitor is: "41.92,-87.65" (Lincoln Park), as the "Use my location" button sends it.
+HERE = "41.92,-87.65"
+NEAR_GROUP = {}  # the factories' address, 2400 N Clark St: 0.6 miles away
+FAR = {**DENVER, "longitude": "-104.990000"}
+# 1° of latitude is 69.09 miles: these are 9.9 and 10.1 miles north of HERE.
+INSIDE_10_MILES = {"latitude": Decimal("42.063286"), "longitude": Decimal("-87.650000")}
+OUTSIDE_10_MILES = {"latitude": Decimal("42.066181"), "longitude": Decimal("-87.650000")}
+NEAR_PLACE = {"latitude": Decimal("41.950000"), "longitude": Decimal("-87.660000")}
+
+
+def miles_between(latitude, longitude, other_latitude, other_longitude):
+    """The great-circle distance, computed here independently of the code under test."""
+    φ1, φ2 = math.radians(latitude), math.radians(other_latitude)
+    dφ, dλ = φ2 - φ1, math.radians(other_longitude - longitude)
+    a = math.sin(dφ / 2) ** 2 + math.cos(φ1) * math.cos(φ2) * math.sin(dλ / 2) ** 2
+    return 2 * EARTH_RADIUS_MILES * math.asin(math.sqrt(a))
+
+
+def expected_distances(latitude, longitude, miles, meetings):
+    """{name: miles} of the listed in-person and hybrid meetings within ``miles``, each measured
+    from its place if the place has coordinates, else from its group: what the finder promises."""
+    found = {}
+    for meeting in meetings:
+        if meeting.attendance == Attendance.ONLINE or meeting.group.status != "published":
+            continue
+        place = meeting.place if meeting.place and meeting.place.has_coordinates else None
+        where = place or meeting.group
+        distance = miles_between(latitude, longitude, float(where.latitude), float(where.longitude))
+        if distance <= miles:
+            found[meeting.name] = distance
+    return found
+
+
+def nearby_meetings(weekday=TUESDAY, start_time=time(19)):
+    near_group, far_group = make_support_group(**NEAR_GROUP), make_support_group(**FAR)
+    draft_group = make_support_group(status="draft")
+    unlocated = make_place(name="Unknown hall", latitude=None, longitude=None)
+
+    def meeting(name, **fields):
+        return make_meeting(name=name, weekday=weekday, start_time=start_time, **fields)
+
+    return [
+        meeting("At the near group", group=near_group),
+        meeting("At the far group", group=far_group),
+        meeting("Near place, far group", group=far_group, place=make_place(**NEAR_PLACE)),
+        meeting("Far place, near group", group=near_group, place=make_place(**FAR)),
+        meeting("Place without coordinates, near group", group=near_group, place=unlocated),
+        meeting("Place without coordinates, far group", group=far_group, place=unlocated),
+        meeting(
+            "Online, near group",
+            group=near_group,
+            attendance=Attendance.ONLINE,
+            conference_url="https://meet.example.org/2",
+        ),
+        meeting(
+            "Hybrid, near place",
+            group=far_group,
+            place=make_place(**NEAR_PLACE),
+            attendance=Attendance.HYBRID,
+            conference_url="https://meet.example.org/3",
+        ),
+        meeting("Just inside 10 miles", group=far_group, place=make_place(**INSIDE_10_MILES)),
+        meeting("Just outside 10 miles", group=near_group, place=make_place(**OUTSIDE_10_MILES)),
+        meeting("Draft group", group=draft_group),
+    ]
+
+
+def shown_distances(response):
+    """{name: the distance the page shows} of the meetings listed."""
+    html = response.content.decode()
+    shown = {}
+    for meeting in response.context["page"].object_list:
+        text = distance_text(meeting.distance)
+        assert f"<strong>{text}</strong>" in html
+        shown[meeting.name] = text
+    return shown
+
+
+@pytest.mark.parametrize("query", ["day=any", "day=2", "day=today", ""])
+def test_near_measures_from_the_place_else_the_group(client, query):
+    meetings = nearby_meetings()
+    expected = expected_distances(41.92, -87.65, 10, meetings)
+    assert set(expected) == {
+        "At the near group",
+        "Near place, far group",
+        "Place without coordinates, near group",
+        "Hybrid, near place",
+        "Just inside 10 miles",
+    }
+
+    response = find(client, f"{query}&near={HERE}&radius=10")
+
+    assert shown_distances(response) == {
+        name: distance_text(miles) for name, miles in expected.items()
+    }
+    assert shown_distances(response)["At the near group"] == "0.6 miles away"
+    assert shown_distances(response)["Just inside 10 miles"] == "9.9 miles away"
+
+
+def test_near_with_a_wider_radius_and_other_days(client):
+    meetings = nearby_meetings(weekday=WEDNESDAY)
+    expected = expected_distances(41.92, -87.65, 25, meetings)
+    assert "Just outside 10 miles" in expected
+
+    assert names(find(client, f"near={HERE}")) == []  # none of them meets today
+    assert names(find(client, f"day=2&near={HERE}")) == []
+    response = find(client, f"day=3&near={HERE}&radius=25")
+    assert shown_distances(response) == {
+        name: distance_text(miles) for name, miles in expected.items()
+    }
+
+
+def test_near_gives_what_measuring_every_meeting_gives():
+    """The index-served path finds exactly the meetings a plain measure of every one finds."""
+    meetings = nearby_meetings() + nearby_meetings(weekday=WEDNESDAY, start_time=time(7))
+    for miles in (5, 10, 25, 100):
+        found = Meeting.objects.listed().near(Location("here", 41.92, -87.65), miles)
+        expected = expected_distances(41.92, -87.65, miles, meetings)
+        assert sorted(meeting.name for meeting in found) == sorted(
+            name for name in expected for _ in range(2)
+        )
+        for meeting in found:
+            assert meeting.distance == pytest.approx(expected[meeting.name], abs=1e-6)
+
+
+def test_today_near_a_place_with_a_moment():
+    nearby_meetings(start_time=time(11, 50))  # later today at noon, not at 12:20
+    nearby_meetings(start_time=time(13))
+    data = QueryDict(f"near={HERE}&radius=10")
+    filterset = MeetingFilter(data, Meeting.objects.listed(), moment=NOON_TUESDAY)
+    assert filterset.is_valid(), filterset.errors
+    assert len(filterset.qs) == 10  # 5 within 10 miles, at 11:50 and at 1
+    later = datetime(2026, 11, 24, 12, 20, tzinfo=CHICAGO)
+    filterset = MeetingFilter(data, Meeting.objects.listed(), moment=later)
+    assert filterset.is_valid()
+    assert len(filterset.qs) == 5
+    assert {meeting.start_time for meeting in filterset.qs} == {time(13)}
+
+
+def test_a_meeting_in_a_new_time_zone_is_found_at_once(client):
+    make_meeting(name="Chicago tonight", weekday=TUESDAY)
+    assert names(find(client)) == ["Chicago tonight"]
+    # Noon on Tuesday in Chicago is 4 AM on Wednesday in Guam: its 7 AM meeting is later today
+    # there, though no meeting was held in that zone when the finder last looked.
+    make_meeting(
+        name="Guam this morning",
+        weekday=WEDNESDAY,
+        start_time=time(7),
+        end_time=time(8),
+        time_zone="Pacific/Guam",
+    )
+    assert names(find(client)) == ["Guam this morning", "Chicago tonight"]
+    assert names(find(client, "day=today")) == ["Guam this morning", "Chicago tonight"]
+
+
 def test_unknown_place_is_reported_not_a_server_error(client):
     response = find(client, "near=Nowhereville+ZZ", status=200)
     assert "We couldn’t find that place" in response.content.decode()
@@ -241,13 +403,17 @@ def test_finder_query_count_does_not_grow_with_results(client, django_assert_num
             place=make_place() if i % 3 else None,
             types=["O", "SP"],
         )
-    # 1 the time zones in use, 2 count, 3 the page of meetings with group, fellowship and
-    # place, 4 their types.
+    # 1 the time zones meetings are held in, 2 count, 3 the page of meetings with group,
+    # fellowship and place, 4 their types.
     with django_assert_num_queries(4):
         response = find(client, "day=any&near=60614&types=O")
     assert len(names(response)) == n
-    with django_assert_num_queries(4):
+    # The time zones are kept until a meeting changes.
+    with django_assert_num_queries(3):
         find(client)
+    with django_assert_num_queries(3):
+        response = find(client, "near=Chicago, IL")
+    assert len(names(response)) == n
 
 
 def test_filterset_with_plain_data():

@@ -60,6 +60,20 @@ def test_window_crossing_midnight_reaches_the_next_weekdays_early_meetings():
     assert soon(datetime(2026, 11, 24, 23, 30, tzinfo=CHICAGO)) == {"Wednesday 00:30"}
 
 
+def test_zones_on_different_weekdays_are_each_judged_on_their_own_day():
+    make_meeting(name="Chicago Tuesday 11pm", weekday=TUESDAY, start_time=time(23), end_time=None)
+    guam = {"time_zone": "Pacific/Guam", "start_time": time(15), "end_time": None}
+    make_meeting(name="Guam Wednesday 3pm", weekday=WEDNESDAY, **guam)
+    make_meeting(name="Guam Tuesday 3pm", weekday=TUESDAY, **guam)
+    # Tuesday 22:30 in Chicago is Wednesday 14:30 in Guam.
+    moment = datetime(2026, 11, 24, 22, 30, tzinfo=CHICAGO)
+    assert soon(moment) == {"Chicago Tuesday 11pm", "Guam Wednesday 3pm"}
+    later = Meeting.objects.later_today(moment).values_list("name", flat=True)
+    assert set(later) == {"Chicago Tuesday 11pm", "Guam Wednesday 3pm"}
+    today = Meeting.objects.today(moment).values_list("name", flat=True)
+    assert set(today) == {"Chicago Tuesday 11pm", "Guam Wednesday 3pm"}
+
+
 def test_meeting_without_end_time_started_just_before_midnight_is_still_on():
     make_meeting(name="Late", weekday=TUESDAY, start_time=time(23, 45), end_time=None)
     assert soon(datetime(2026, 11, 25, 0, 30, tzinfo=CHICAGO)) == {"Late"}

@@ -43,6 +43,7 @@ from groups.models import (
 )
 from resources.models import Listing, Term
 from resources.models.history import insert_objects, record_history
+from resources.public_cache import forget_public_pages
 from resources.search import refresh_search_index
 from resources.vocabularies import Vocabulary
 
@@ -139,6 +140,10 @@ def import_feed(
         _write(rows, existing, scope, invalid_slugs, fellowships, source, report, history)
         if dry_run:
             transaction.set_rollback(True)
+        else:
+            # Bulk writes send no signals: the kept feeds, finder time zones and meeting
+            # pages go once the import is committed.
+            transaction.on_commit(forget_public_pages)
     return report
 
 
