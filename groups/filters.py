@@ -190,7 +190,11 @@ class MeetingFilter(PlaceSearchFilterSet):
         return any(name in self.errors for name in ALL_FILTERS)
 
     def groups(self):
-        """(name, legend, [(value, label, checked)], errors) of each checkbox group."""
+        """(name, legend, [(value, label, checked)], errors, opened) of each checkbox group.
+
+        A group is shown opened when something in it needs fixing or was ticked; "today",
+        ticked when no day was chosen, is not a choice the visitor made.
+        """
         groups = []
         for name in CHOICE_FILTERS:
             chosen = set(self.sent(name))
@@ -200,7 +204,11 @@ class MeetingFilter(PlaceSearchFilterSet):
                 (str(value), label, str(value) in chosen)
                 for value, label in self.filters[name].extra["choices"]
             ]
-            groups.append((name, self.filters[name].label, options, self.form[name].errors))
+            errors = self.form[name].errors
+            opened = bool(errors) or any(
+                checked and value != TODAY for value, _label, checked in options
+            )
+            groups.append((name, self.filters[name].label, options, errors, opened))
         return groups
 
     def now_ticked(self):

@@ -13,6 +13,7 @@ from groups.filters import CLEAR_FILTERS, MeetingFilter
 from groups.models import Fellowship, Meeting, SupportGroup
 from moderation.models import with_pending_notice
 from resources.models import ListingStatus
+from resources.models.listing import SEARCH_FIELDS
 from resources.views import KIND_NAMES, PageProblem
 
 MEETINGS_PER_PAGE = 50
@@ -29,7 +30,13 @@ def _filtered(request):
 
 
 def _with_details(meetings):
-    return meetings.select_related("group__fellowship", "place").prefetch_related("types")
+    # The groups' stored search text (about 2 KB a group) is never shown.
+    search_text = [f"group__{field}" for field in SEARCH_FIELDS]
+    return (
+        meetings.select_related("group__fellowship", "place")
+        .defer(*search_text)
+        .prefetch_related("types")
+    )
 
 
 # The same URL answers htmx with only the results: caches must keep the two apart.

@@ -117,6 +117,7 @@ class ListingPaginator(Paginator):
         rows = list(self.object_list.values_list(*columns)[bottom : bottom + self.per_page])
         found = (
             Listing.objects.filter(pk__in=[row[0] for row in rows])
+            .without_search_text()
             .with_kind_details()
             .select_related("supportgroup__fellowship")
             .prefetch_related("terms")

@@ -21,6 +21,7 @@ from resources.api.schema import PAGE_PARAMETERS, filterset_parameters
 from resources.categories import KIND_NAMES
 from resources.filters import ListingFilter
 from resources.models import ClinicianRole, Listing, ListingKind
+from resources.models.listing import SEARCH_FIELDS
 from resources.vocabularies import TERMS, Vocabulary, meeting_guide_types
 
 ERROR_400 = OpenApiResponse(
@@ -68,6 +69,9 @@ class ListingListView(FilteredListView):
     def base_queryset(self):
         return Listing.objects.searchable()
 
+    def with_details(self, queryset):
+        return queryset.without_search_text()
+
     @extend_schema(
         summary="Search listings",
         description="Published listings of every kind, with the site search's parameters. "
@@ -89,7 +93,12 @@ class MeetingListView(FilteredListView):
         return Meeting.objects.listed()
 
     def with_details(self, queryset):
-        return queryset.select_related("group__fellowship", "place").prefetch_related("types")
+        search_text = [f"group__{field}" for field in SEARCH_FIELDS]
+        return (
+            queryset.select_related("group__fellowship", "place")
+            .defer(*search_text)
+            .prefetch_related("types")
+        )
 
     @extend_schema(
         summary="Find meetings",

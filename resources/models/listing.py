@@ -102,6 +102,10 @@ class ListingQuerySet(models.QuerySet):
         """Join every typed child table, so ``listing.specific`` costs no query."""
         return self.select_related(*KIND_RELATIONS.values(), "organization")
 
+    def without_search_text(self):
+        """Leave out the stored search text (about 2 KB a listing), which pages never show."""
+        return self.defer(*SEARCH_FIELDS)
+
     def search(self, text):
         """Listings matching ``text``, annotated with ``rank`` (higher is better)."""
         from resources.search import search_listings
