@@ -570,7 +570,7 @@ def test_search_page_takes_five_queries_whatever_the_number_of_results(
 @pytest.mark.parametrize("count", [3, 30])
 def test_browse_page_with_open_now_takes_five_queries(client, django_assert_num_queries, count):
     _listings(count)
-    # 1. the time zones of the category's listings, for "open now"
+    # 1. the time zones listings are in, for "open now" (then kept in the cache)
     # 2. the results and each filter choice counted, in one query
     # 3. the ids of the page's results, in order
     # 4. those listings, joined to their kind's table
@@ -578,6 +578,18 @@ def test_browse_page_with_open_now_takes_five_queries(client, django_assert_num_
     with django_assert_num_queries(5):
         html = get(client, f"{browse('doctors-and-therapists')}?open_now=1&near=60614")
     assert len(result_names(html)) == min((count + 1) // 2, 20)
+
+
+def test_search_words_with_open_now_take_five_queries_once_the_time_zones_are_kept(
+    client, django_assert_num_queries
+):
+    _listings(30)
+    url = f"{SEARCH}?q=clinic&open_now=1&near=60614"
+    get(client, url)
+    # The time zones are kept; on PostgreSQL the words are checked for an exact match first.
+    with django_assert_num_queries(5 if connection.vendor == "postgresql" else 4):
+        html = get(client, url)
+    assert result_names(html)
 
 
 def test_unusable_request_takes_no_query(client, django_assert_num_queries):
