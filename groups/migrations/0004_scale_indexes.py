@@ -24,18 +24,7 @@ expressions and ``INCLUDE`` are not model indexes; SQLite migrates without them)
 
 from django.db import migrations, models
 
-
-class RunSQLOnPostgreSQL(migrations.RunSQL):
-    """RunSQL that does nothing on other databases."""
-
-    def database_forwards(self, app_label, schema_editor, from_state, to_state):
-        if schema_editor.connection.vendor == "postgresql":
-            super().database_forwards(app_label, schema_editor, from_state, to_state)
-
-    def database_backwards(self, app_label, schema_editor, from_state, to_state):
-        if schema_editor.connection.vendor == "postgresql":
-            super().database_backwards(app_label, schema_editor, from_state, to_state)
-
+from resources.migration_operations import RunSQLOnPostgreSQL
 
 POINT = "point(longitude::double precision, latitude::double precision)"
 

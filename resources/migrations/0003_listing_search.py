@@ -10,17 +10,7 @@ from django.contrib.postgres.operations import TrigramExtension
 from django.contrib.postgres.search import SearchVectorField
 from django.db import migrations, models
 
-
-class RunSQLOnPostgreSQL(migrations.RunSQL):
-    """RunSQL that does nothing on other databases."""
-
-    def database_forwards(self, app_label, schema_editor, from_state, to_state):
-        if schema_editor.connection.vendor == "postgresql":
-            super().database_forwards(app_label, schema_editor, from_state, to_state)
-
-    def database_backwards(self, app_label, schema_editor, from_state, to_state):
-        if schema_editor.connection.vendor == "postgresql":
-            super().database_backwards(app_label, schema_editor, from_state, to_state)
+from resources.migration_operations import RunSQLOnPostgreSQL
 
 
 class Migration(migrations.Migration):

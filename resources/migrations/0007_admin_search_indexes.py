@@ -3,25 +3,15 @@
 The admin searches a listing's name, slug and town with ``icontains``, which PostgreSQL
 writes as ``UPPER(column) LIKE '%WORD%'``; a trigram GIN index on ``UPPER(column)``
 answers that, and the three indexes combine for the search's OR (see
-``resources.admin.TypedListingAdmin.get_search_results``). Searching for "lakeside" went
+``resources.admin.ListingSearch``). Searching for "lakeside" went
 from about 870 ms to 16 ms. Like 0006, they change no model: SQLite migrates without them.
 """
 
 from django.db import migrations
 
+from resources.migration_operations import RunSQLOnPostgreSQL
+
 COLUMNS = ("name", "slug", "city")
-
-
-class RunSQLOnPostgreSQL(migrations.RunSQL):
-    """RunSQL that does nothing on other databases (as in 0003 and 0006)."""
-
-    def database_forwards(self, app_label, schema_editor, from_state, to_state):
-        if schema_editor.connection.vendor == "postgresql":
-            super().database_forwards(app_label, schema_editor, from_state, to_state)
-
-    def database_backwards(self, app_label, schema_editor, from_state, to_state):
-        if schema_editor.connection.vendor == "postgresql":
-            super().database_backwards(app_label, schema_editor, from_state, to_state)
 
 
 class Migration(migrations.Migration):
