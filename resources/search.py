@@ -213,12 +213,7 @@ def refresh_search_index(queryset=None, *, batch_size=500):
     listings = Listing.objects.all()
     if queryset is not None:
         listings = listings.using(queryset.db).filter(pk__in=queryset.values("pk"))
-    listings = (
-        listings.order_by("pk")
-        .with_kind_details()
-        .select_related("supportgroup__fellowship")
-        .prefetch_related("terms")
-    )
+    listings = listings.order_by("pk").with_kind_details().prefetch_related("terms")
     count, batch = 0, []
     for listing in listings.iterator(chunk_size=batch_size):
         doc = document(listing)

@@ -97,10 +97,11 @@ class ListingPaginator(Paginator):
     """Pages of listings found by a search, whose number is already known, read in two steps.
 
     The order (rank, distance, name) is worked out on the listing table alone and gives
-    the page's ids; only those listings are then read with their kind, organization,
-    fellowship and terms. Joining the six kind tables to every match instead costs
-    PostgreSQL more to plan (about 8 ms) than the search costs to run, and to rank a
-    national search it would join thousands of rows to show 20.
+    the page's ids and kinds; only those listings are then read, joined to the tables of
+    the kinds on the page, with their organization, fellowship and terms. Joining the six
+    kind tables to every match instead costs PostgreSQL more to plan (about 8 ms) than the
+    search costs to run, and to rank a national search it would join thousands of rows to
+    show 20.
     """
 
     def __init__(self, results, count):
@@ -113,18 +114,17 @@ class ListingPaginator(Paginator):
             return self._get_page([], number, self)
         bottom = (number - 1) * self.per_page
         with_distance = "distance" in self.object_list.query.annotations
-        columns = ["pk", "distance"] if with_distance else ["pk"]
+        columns = ["pk", "kind", "distance"] if with_distance else ["pk", "kind"]
         rows = list(self.object_list.values_list(*columns)[bottom : bottom + self.per_page])
         found = (
             Listing.objects.filter(pk__in=[row[0] for row in rows])
             .without_search_text()
-            .with_kind_details()
-            .select_related("supportgroup__fellowship")
+            .with_kind_details(kinds={row[1] for row in rows})
             .prefetch_related("terms")
             .in_bulk()
         )
         listings = []
-        for pk, *distance in rows:
+        for pk, _kind, *distance in rows:
             if pk in found:  # unless it was deleted in between
                 listing = found[pk]
                 if with_distance:
@@ -183,7 +183,6 @@ class ListingDetailView(DetailView):
         return (
             with_pending_notice(Listing.objects.published(), about="listing")
             .with_kind_details()
-            .select_related("supportgroup__fellowship")
             .prefetch_related(
                 "terms",
                 "opening_hours",

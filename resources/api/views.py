@@ -128,7 +128,6 @@ class ListingDetailView(APIView):
         listings = (
             Listing.objects.published()
             .with_kind_details()
-            .select_related("supportgroup__fellowship")
             .prefetch_related(
                 "terms",
                 "opening_hours",

@@ -98,9 +98,14 @@ class ListingQuerySet(models.QuerySet):
     def of_kind(self, kind):
         return self.filter(kind=kind)
 
-    def with_kind_details(self):
-        """Join every typed child table, so ``listing.specific`` costs no query."""
-        return self.select_related(*KIND_RELATIONS.values(), "organization")
+    def with_kind_details(self, kinds=None):
+        """Join the typed child tables (of ``kinds``, default all), the organization and a
+        support group's fellowship, so ``listing.specific`` costs no query."""
+        kinds = KIND_RELATIONS.keys() if kinds is None else kinds
+        relations = [KIND_RELATIONS[kind] for kind in KIND_RELATIONS if kind in kinds]
+        if ListingKind.SUPPORT_GROUP in kinds:
+            relations.append("supportgroup__fellowship")
+        return self.select_related(*relations, "organization")
 
     def without_search_text(self):
         """Leave out the stored search text (about 2 KB a listing), which pages never show."""
