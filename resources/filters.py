@@ -199,7 +199,14 @@ class ListingFilter(PlaceSearchFilterSet):
     # Filtering
 
     def filter_queryset(self, queryset):
-        return self.ordered(self._filtered(queryset, self.form.cleaned_data))
+        # The counted choices come last, so that the tally can start from the listings
+        # that meet every other filter without building them again.
+        data = self.form.cleaned_data
+        chosen = self.counted_choices()
+        self._uncounted = self._filtered(
+            queryset, {name: value for name, value in data.items() if name not in chosen}
+        )
+        return self.ordered(self._filtered(self._uncounted, chosen))
 
     def _filtered(self, queryset, data):
         for name, value in data.items():
@@ -277,16 +284,19 @@ class ListingFilter(PlaceSearchFilterSet):
         Each filter's choices are counted over the results of every other filter, so the
         number says how many listings have that choice whether or not a sibling is ticked.
         """
+        # Building the results (filter_queryset) keeps the listings that meet every filter
+        # but the counted ones in use; count_choices flags each row with which it meets.
+        self.qs  # noqa: B018
+        return count_choices(self._uncounted, self.counted_filters(), self.counted_choices())
+
+    def counted_filters(self):
+        """The filters whose choices this page shows with a count."""
+        return [name for name in COUNTED_FILTERS if name in self.offered]
+
+    def counted_choices(self):
+        """{filter: [choices]} of the counted filters in use."""
         data = self.form.cleaned_data
-        counted = [name for name in COUNTED_FILTERS if name in self.offered]
-        # The counted filters in use are not applied: each row says which it meets.
-        flagged = [name for name in counted if data.get(name)]
-        if flagged:
-            rest = {name: value for name, value in data.items() if name not in flagged}
-            listings = self._filtered(self.queryset.all(), rest)
-        else:
-            listings = self.qs
-        return count_choices(listings, counted, {name: data[name] for name in flagged})
+        return {name: data[name] for name in self.counted_filters() if data.get(name)}
 
     def option_counts(self):
         """{(filter, choice): number of listings}; see ``tally``."""
