@@ -15,12 +15,15 @@ from resources.categories import ALL_FILTERS, CATEGORIES, KIND_NAMES, get_catego
 from resources.counts import home_counts
 from resources.filtering import Problem
 from resources.filters import CLEAR_FILTERS, ListingFilter
-from resources.models import Listing
+from resources.models import Listing, Term
 from resources.public_cache import seconds_to_next_minute
+from resources.vocabularies import Vocabulary
 
 __all__ = ["KIND_NAMES", "ListingDetailView", "browse", "home", "search"]
 
 RESULTS_PER_PAGE = 20
+# The vocabularies whose terms a search result shows (see find_help.key_facts).
+RESULT_VOCABULARIES = (Vocabulary.PAYMENT, Vocabulary.MEDICATION)
 
 
 def home_page_seconds():
@@ -120,7 +123,14 @@ class ListingPaginator(Paginator):
             Listing.objects.filter(pk__in=[row[0] for row in rows])
             .without_search_text()
             .with_kind_details(kinds={row[1] for row in rows})
-            .prefetch_related("terms")
+            .prefetch_related(
+                # Only what a result shows: what it costs and which medications it offers.
+                Prefetch(
+                    "terms",
+                    queryset=Term.objects.filter(vocabulary__in=RESULT_VOCABULARIES),
+                    to_attr="result_terms",
+                )
+            )
             .in_bulk()
         )
         listings = []

@@ -12,12 +12,8 @@ from django.utils.translation import ngettext
 
 from resources.categories import BY_KIND
 from resources.models import ListingKind
-from resources.vocabularies import Vocabulary
 
 register = template.Library()
-
-# The tags a result card shows: what it costs, and which medications it offers.
-FACT_VOCABULARIES = (Vocabulary.PAYMENT, Vocabulary.MEDICATION)
 
 
 @register.filter
@@ -105,8 +101,8 @@ def key_facts(listing):
             )
         else:
             facts.append(_("No open beds on %(when)s") % {"when": when})
-    # Terms come prefetched and in their vocabulary's order.
-    facts += [term.label for term in listing.terms.all() if term.vocabulary in FACT_VOCABULARIES]
+    # Prefetched by the search page (RESULT_VOCABULARIES), in their vocabulary's order.
+    facts += [term.label for term in listing.result_terms]
     return facts
 
 
