@@ -12,6 +12,7 @@ never the query string (it holds what people searched for and where they are) no
 visitor's IP address.
 """
 
+import gc
 import os
 
 
@@ -67,6 +68,10 @@ def when_ready(server):
 
         warm_up()
         connections.close_all()
+        # Move everything loaded so far (Django, the templates, the town and ZIP indexes)
+        # out of the garbage collector's reach: full collections then walk only what a
+        # request makes, and the workers' copies of these pages stay shared.
+        gc.freeze()
 
 
 def post_worker_init(worker):
@@ -75,3 +80,4 @@ def post_worker_init(worker):
     from resources.geo import warm_up
 
     warm_up()
+    gc.freeze()
