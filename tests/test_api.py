@@ -324,30 +324,32 @@ def test_twenty_a_page_with_links_and_page_size_up_to_100(client):
 
 
 @pytest.mark.parametrize("rows", [3, 30])
-def test_listings_cost_two_queries_whatever_the_page_size(client, django_assert_num_queries, rows):
+def test_listings_cost_one_query_whatever_the_page_size(client, django_assert_num_queries, rows):
     for _ in range(rows):
         make_support_group(terms={Vocabulary.LANGUAGE: ["en"]})
-    # The count, then the page.
-    with django_assert_num_queries(2):
+    # The page, each row carrying the number of results.
+    with django_assert_num_queries(1):
         body = get_json(client, LISTINGS, page_size="100", near="60614")
     assert len(body["results"]) == rows
 
 
 @pytest.mark.parametrize("rows", [3, 30])
-def test_meetings_cost_four_queries_whatever_the_page_size(client, django_assert_num_queries, rows):
+def test_meetings_cost_three_queries_whatever_the_page_size(
+    client, django_assert_num_queries, rows
+):
     group = make_support_group()
     place = make_place()
     for number in range(rows):
         make_meeting(group=group, place=place if number % 2 else None, types=["O", "D"])
-    # The time zones in use, the count, the page, the meetings' types.
-    with django_assert_num_queries(4):
+    # The time zones in use, the page (with the number of results), the meetings' types.
+    with django_assert_num_queries(3):
         body = get_json(client, MEETINGS, page_size="100", day="any")
     assert len(body["results"]) == rows
 
 
-def test_fellowships_cost_two_queries(client, django_assert_num_queries):
-    # The count, then the page (the fellowships are seeded by migrate).
-    with django_assert_num_queries(2):
+def test_fellowships_cost_one_query(client, django_assert_num_queries):
+    # The page, with the number of results (the fellowships are seeded by migrate).
+    with django_assert_num_queries(1):
         get_json(client, FELLOWSHIPS, page_size="100")
 
 

@@ -5,6 +5,7 @@ from rest_framework.exceptions import NotFound
 from rest_framework.pagination import PageNumberPagination
 
 from resources.api.errors import BadParameters
+from resources.pagination import CountedOnPagePaginator
 
 PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
@@ -15,6 +16,7 @@ def _whole_number(text):
 
 
 class Pagination(PageNumberPagination):
+    django_paginator_class = CountedOnPagePaginator
     page_size = PAGE_SIZE
     page_size_query_param = "page_size"
     max_page_size = MAX_PAGE_SIZE
