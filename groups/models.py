@@ -24,6 +24,7 @@ from resources.models import (
     validate_time_zone,
 )
 from resources.models.history import CuratedHistory
+from resources.models.listing import SEARCH_FIELDS
 from resources.vocabularies import Vocabulary
 
 
@@ -198,6 +199,16 @@ class MeetingQuerySet(models.QuerySet):
     def today(self, moment=None, zones=None):
         zones = self.time_zones_in_use() if zones is None else zones
         return self.filter(schedule.today_condition(moment or timezone.now(), zones))
+
+    def with_details(self):
+        """With the group, its fellowship, the place and the types: what a meeting's page or
+        a result shows, in one query plus one for the types. The group's stored search text
+        (about 2 KB a group) is left out: no page shows it."""
+        return (
+            self.select_related("group__fellowship", "place")
+            .defer(*(f"group__{field}" for field in SEARCH_FIELDS))
+            .prefetch_related("types")
+        )
 
     def in_start_order(self, moment=None, zones=None):
         """Ordered by the real instant of each meeting's next weekday start from ``moment``."""

@@ -13,7 +13,6 @@ from groups.filters import CLEAR_FILTERS, MeetingFilter
 from groups.models import Fellowship, Meeting, SupportGroup
 from moderation.models import with_pending_notice
 from resources.models import ListingStatus
-from resources.models.listing import SEARCH_FIELDS
 from resources.pagination import CountedOnPagePaginator
 from resources.views import KIND_NAMES, PageProblem
 
@@ -30,23 +29,13 @@ def _filtered(request):
     return MeetingFilter(request.GET, _meetings())
 
 
-def _with_details(meetings):
-    # The groups' stored search text (about 2 KB a group) is never shown.
-    search_text = [f"group__{field}" for field in SEARCH_FIELDS]
-    return (
-        meetings.select_related("group__fellowship", "place")
-        .defer(*search_text)
-        .prefetch_related("types")
-    )
-
-
 # The same URL answers htmx with only the results: caches must keep the two apart.
 @vary_on_headers("HX-Request")
 def meeting_finder(request):
     filterset = _filtered(request)
     page, problems, status = None, [], HTTPStatus.OK
     if filterset.is_valid():
-        page, page_problem, status = paginate(request, _with_details(filterset.qs))
+        page, page_problem, status = paginate(request, filterset.qs.with_details())
         if page_problem:
             problems.append(page_problem)
     else:
@@ -102,12 +91,12 @@ def meeting_calendar(request):
             status=HTTPStatus.BAD_REQUEST,
             content_type="text/plain; charset=utf-8",
         )
-    meetings = _with_details(filterset.qs)[:MAX_CALENDAR_MEETINGS]
+    meetings = filterset.qs.with_details()[:MAX_CALENDAR_MEETINGS]
     return _ics(calendar.calendar(meetings, request, _("Recovery meetings")), "meetings.ics")
 
 
 def meeting_ics(request, slug):
-    meeting = get_object_or_404(_with_details(Meeting.objects.public()), slug=slug)
+    meeting = get_object_or_404(Meeting.objects.public().with_details(), slug=slug)
     return _ics(calendar.calendar([meeting], request, meeting.name), f"{meeting.slug}.ics")
 
 
@@ -125,11 +114,7 @@ class MeetingDetailView(DetailView):
         # A temporarily closed meeting keeps its page, with a notice, so shared links still
         # explain what happened; a meeting that no longer meets is gone.
         # has_pending_notice: someone reported it did not happen and no curator has decided yet.
-        return (
-            with_pending_notice(Meeting.objects.public(), about="meeting")
-            .select_related("group__fellowship", "place")
-            .prefetch_related("types")
-        )
+        return with_pending_notice(Meeting.objects.public(), about="meeting").with_details()
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(kind_name=KIND_NAMES[self.object.group.kind], **kwargs)

@@ -21,7 +21,6 @@ from resources.api.schema import PAGE_PARAMETERS, filterset_parameters
 from resources.categories import KIND_NAMES
 from resources.filters import ListingFilter
 from resources.models import ClinicianRole, Listing, ListingKind
-from resources.models.listing import SEARCH_FIELDS
 from resources.vocabularies import TERMS, Vocabulary, meeting_guide_types
 
 ERROR_400 = OpenApiResponse(
@@ -93,12 +92,7 @@ class MeetingListView(FilteredListView):
         return Meeting.objects.listed()
 
     def with_details(self, queryset):
-        search_text = [f"group__{field}" for field in SEARCH_FIELDS]
-        return (
-            queryset.select_related("group__fellowship", "place")
-            .defer(*search_text)
-            .prefetch_related("types")
-        )
+        return queryset.with_details()
 
     @extend_schema(
         summary="Find meetings",
