@@ -431,3 +431,74 @@ def test_finder_pages_say_how_many_were_found_and_past_the_end_is_a_404(client):
     assert len(names(last)) == 6
     past = find(client, "day=any&page=3", status=404)
     assert "these results fill 2" in past.text
+
+
+def test_filterset_with_plain_data():
+    make_meeting(name="Online", attendance=Attendance.ONLINE, conference_url="https://x.example/")
+    make_meeting(name="In person")
+    filterset = MeetingFilter(
+        {"attendance": ["online"], "day": ["any"]}, Meeting.objects.listed(), moment=NOON_TUESDAY
+    )
+    assert filterset.is_valid()
+    assert [meeting.name for meeting in filterset.qs] == ["Online"]
+    assert not MeetingFilter({"day": ["9"]}, Meeting.objects.listed()).is_valid()
+
+
+# Fellowship pages and a group's schedule -------------------------------------------------------
+
+
+def test_fellowship_list_and_page(client):
+    group = make_support_group(name="Lincoln Park Group")
+    make_support_group(name="Hidden group", status="draft")
+    html = client.get(reverse("groups:fellowship_list")).content.decode()
+    assert "Alcoholics Anonymous" in html and "SMART Recovery" in html
+    response = client.get(reverse("groups:fellowship_detail", args=["alcoholics-anonymous"]))
+    html = response.content.decode()
+    assert "12-step" in html and "People in recovery" in html
+    assert "aa.org" in html
+    assert f'href="{group.get_absolute_url()}"' in html
+    assert "Hidden group" not in html
+    assert "/meetings/?fellowship=alcoholics-anonymous&amp;day=any" in html
+
+
+def test_fellowship_page_queries(client, django_assert_num_queries):
+    for _ in range(5):
+        make_support_group()
+    # 1 the fellowship, 2 its published groups.
+    with django_assert_num_queries(2):
+        client.get(reverse("groups:fellowship_detail", args=["alcoholics-anonymous"]))
+
+
+def test_group_page_shows_monthly_meetings_by_week(client, django_assert_num_queries):
+    group = make_support_group()
+    make_meeting(group=group, name="Business", weekday=0, frequency="monthly", week_of_month=1)
+    make_meeting(group=group, name="Weekly", weekday=TUESDAY)
+    with django_assert_num_queries(5):
+        html = client.get(group.get_absolute_url()).content.decode()
+    assert "First Sunday of the month" in html
+    assert "Weekly" in html
+
+
+def test_meeting_page_shows_schedule_next_date_calendar_and_report(client):
+    meeting = make_meeting(
+        name="First Sunday speaker",
+        weekday=0,
+        frequency="monthly",
+        week_of_month=1,
+        start_time=time(10),
+        end_time=time(11),
+        attendance=Attendance.HYBRID,
+        conference_url="https://meet.example.org/9",
+        conference_phone="312-555-0199",
+        types=["SP"],
+        notes="Coffee from 9:30.",
+    )
+    html = client.get(meeting.get_absolute_url()).content.decode()
+    assert "First Sunday of the month, 10:00 AM" in html
+    assert 'Next meeting: <time datetime="2026-12-06T16:00:00Z">Sunday, December 6' in html
+    assert "Speaker" in html and "Coffee from 9:30." in html
+    assert "Call in: 312-555-0199" in html
+    assert f'href="/meetings/{meeting.slug}.ics"' in html
+    assert "Report a problem with this meeting" in html
+    assert f'href="/meetings/{meeting.slug}/report/">Report a problem with this meeting' in html
+    assert 'rel="alternate" type="application/json" title="Meeting Guide"' in html
