@@ -14,14 +14,19 @@ import re
 from datetime import UTC
 
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import connections
 from django.db.models import Q
 from django.http import HttpResponse, JsonResponse
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_safe
 
-from groups.models import AnyOf, Attendance, Fellowship, Meeting, Place
+from groups.models import (
+    IN_PERSON_ATTENDANCE,
+    ONLINE_ATTENDANCE,
+    Fellowship,
+    Meeting,
+    Place,
+)
 from resources import public_cache
 from resources.models import Listing, ListingKind, LocationPrecision
 
@@ -32,7 +37,7 @@ FEED_SECONDS = 300
 # rather than copied into every worker's memory or sent to Redis.
 FEED_LARGEST_KEPT = 5_000_000
 
-# What each row is read with: the meeting's own columns, then its place's and its group's.
+# What each meeting is read with: its own columns, then its place's and its group's address.
 ADDRESS_FIELDS = (
     "name",
     "address_line1",
@@ -66,8 +71,6 @@ MEETING_FIELDS = (
     *(f"place__{name}" for name in ADDRESS_FIELDS),
     *(f"group__{name}" for name in ADDRESS_FIELDS),
 )
-IN_PERSON = {Attendance.IN_PERSON, Attendance.HYBRID}
-ONLINE = {Attendance.ONLINE, Attendance.HYBRID}
 # Slugs that reverse() and build_absolute_uri() leave exactly as they are.
 PLAIN_SLUG = re.compile(r"[-a-zA-Z0-9_]+")
 
@@ -102,10 +105,11 @@ def meeting_guide_feed(request):
 def _feed(request):
     """The feed's JSON text (what JsonResponse would write); BadRequest for bad parameters."""
     meetings = _meetings(request.GET)
-    rows = list(meetings.values_list(*MEETING_FIELDS))
-    types = _types(meetings, [row[0] for row in rows])
+    types = _types(meetings)
     url = _url_maker(request)
-    entries = [_entry(row, types.get(row[0], []), url) for row in rows]
+    entries = [
+        _entry(row, types.get(row["pk"], []), url) for row in meetings.values(*MEETING_FIELDS)
+    ]
     return json.dumps(entries, cls=DjangoJSONEncoder)
 
 
@@ -134,30 +138,17 @@ def _meetings(query):
         # The city of the meeting's place, or of its group when it meets at the group's
         # address. The places and groups of that city are found first, by index
         # (place_city_upper, support_group_city_upper), then their meetings.
-        places = Place.objects.filter(city__iexact=region).order_by().values("pk")
-        groups = (
-            Listing.objects.of_kind(ListingKind.SUPPORT_GROUP)
-            .filter(city__iexact=region)
-            .order_by()
-            .values("pk")
-        )
-        meetings = meetings.filter(
-            Q(AnyOf("place", places)) | Q(AnyOf("group", groups), place__isnull=True)
-        )
+        places = Place.objects.filter(city__iexact=region)
+        groups = Listing.objects.of_kind(ListingKind.SUPPORT_GROUP).filter(city__iexact=region)
+        meetings = meetings.held_at(places, groups)
     return meetings
 
 
-def _types(meetings, ids):
-    """{meeting id: [type code, …]} of the meetings ``ids`` just read, codes in alphabetical
-    order: one query."""
-    through = Meeting.types.through.objects.order_by("term__code")
-    if connections[meetings.db].vendor == "postgresql":
-        through = through.filter(meeting_id__in=ids)  # the meetings' filter is not run again
-    else:
-        # SQLite limits the parameters of a query; a subquery has no such limit.
-        through = through.filter(meeting__in=meetings.order_by().values("pk"))
+def _types(meetings):
+    """{meeting id: [type code, …]} of ``meetings``, codes in alphabetical order: one query."""
+    through = Meeting.types.through.objects.filter(meeting__in=meetings.order_by().values("pk"))
     codes = {}
-    for meeting_id, code in through.values_list("meeting_id", "term__code"):
+    for meeting_id, code in through.order_by("term__code").values_list("meeting_id", "term__code"):
         codes.setdefault(meeting_id, []).append(code)
     return codes
 
@@ -182,94 +173,64 @@ def _time(value):
 
 
 def _entry(row, types, url):
-    (
-        _pk,
-        name,
-        slug,
-        weekday,
-        start_time,
-        end_time,
-        time_zone,
-        attendance,
-        conference_url,
-        conference_url_notes,
-        conference_phone,
-        conference_phone_notes,
-        notes,
-        updated_at,
-        place_id,
-        place_notes,
-        group_summary,
-    ) = row[:17]
-    place = row[17 : 17 + len(ADDRESS_FIELDS)]
-    group = row[17 + len(ADDRESS_FIELDS) :]
+    """One meeting of the feed from its ``MEETING_FIELDS`` row."""
     entry = {
-        "name": name,
-        "slug": slug,
-        "day": weekday,
-        "time": _time(start_time),
-        "timezone": time_zone,
+        "name": row["name"],
+        "slug": row["slug"],
+        "day": row["weekday"],
+        "time": _time(row["start_time"]),
+        "timezone": row["time_zone"],
         "types": types,
-        "attendance_option": attendance,
-        "group": group[0],
-        "group_notes": group_summary,
-        "notes": notes,
-        "url": url(slug),
-        "updated": updated_at.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S"),
+        "attendance_option": row["attendance"],
+        "group": row["group__name"],
+        "group_notes": row["group__summary"],
+        "notes": row["notes"],
+        "url": url(row["slug"]),
+        "updated": row["updated_at"].astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S"),
     }
-    if end_time:
-        entry["end_time"] = _time(end_time)
-    if attendance in ONLINE:
+    if row["end_time"]:
+        entry["end_time"] = _time(row["end_time"])
+    if row["attendance"] in ONLINE_ATTENDANCE:
         entry.update(
-            conference_url=conference_url,
-            conference_url_notes=conference_url_notes,
-            conference_phone=conference_phone,
-            conference_phone_notes=conference_phone_notes,
+            conference_url=row["conference_url"],
+            conference_url_notes=row["conference_url_notes"],
+            conference_phone=row["conference_phone"],
+            conference_phone_notes=row["conference_phone_notes"],
         )
-    if attendance in IN_PERSON:
-        if place_id is not None:
-            entry.update(_location(place, place_notes))
+    if row["attendance"] in IN_PERSON_ATTENDANCE:
+        if row["place_id"] is not None:
+            entry.update(_location(row, "place__", row["place__notes"]))
         else:
-            entry.update(_location(group, ""))
+            entry.update(_location(row, "group__", ""))
     return entry
 
 
-def _location(where, notes):
-    """Place fields; ``where`` holds the ADDRESS_FIELDS of the meeting's place or its group."""
-    (
-        name,
-        line1,
-        line2,
-        city,
-        region,
-        postal_code,
-        country,
-        latitude,
-        longitude,
-        precision,
-    ) = where
-    exact = precision == LocationPrecision.EXACT
-    street = ", ".join(line for line in (line1, line2) if line)
+def _location(row, prefix, notes):
+    """Place fields from the address of the meeting's place (``prefix`` "place__") or of
+    its group ("group__")."""
+    where = {name: row[prefix + name] for name in ADDRESS_FIELDS}
+    exact = where["location_precision"] == LocationPrecision.EXACT
+    city, region = where["city"], where["region"]
+    street = ", ".join(line for line in (where["address_line1"], where["address_line2"]) if line)
     fields = {
-        "location": name,
+        "location": where["name"],
         "location_notes": notes,
         "address": street if exact else "",
         "city": city,
         "state": region,
-        "postal_code": postal_code if exact else "",
-        "country": country,
+        "postal_code": where["postal_code"] if exact else "",
+        "country": where["country"],
         "region": city,
         "approximate": "no" if exact else "yes",
     }
-    town = ", ".join(part for part in (city, region) if part)
     if exact:
-        state_zip = " ".join(part for part in (region, postal_code) if part)
-        parts = (street, city, state_zip, country)
+        state_zip = " ".join(part for part in (region, where["postal_code"]) if part)
+        parts = (street, city, state_zip, where["country"])
         fields["formatted_address"] = ", ".join(part for part in parts if part)
     else:
-        fields["formatted_address"] = town
-    if latitude is not None and longitude is not None:
+        fields["formatted_address"] = ", ".join(part for part in (city, region) if part)
+    if where["latitude"] is not None and where["longitude"] is not None:
         digits = 6 if exact else 2
-        fields["latitude"] = round(float(latitude), digits)
-        fields["longitude"] = round(float(longitude), digits)
+        fields["latitude"] = round(float(where["latitude"]), digits)
+        fields["longitude"] = round(float(where["longitude"]), digits)
     return fields

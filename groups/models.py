@@ -137,6 +137,11 @@ class Attendance(models.TextChoices):
     HYBRID = "hybrid", _("In person and online")
 
 
+# How people can attend each kind of meeting: in the room, online.
+IN_PERSON_ATTENDANCE = (Attendance.IN_PERSON, Attendance.HYBRID)
+ONLINE_ATTENDANCE = (Attendance.ONLINE, Attendance.HYBRID)
+
+
 class MeetingStatus(models.TextChoices):
     ACTIVE = "active", _("Active")
     TEMPORARILY_CLOSED = "temporarily_closed", _("Temporarily closed")
@@ -216,6 +221,20 @@ class MeetingQuerySet(models.QuerySet):
         key = schedule.start_order(moment or timezone.now(), zones)
         return self.alias(starts_in=key).order_by("starts_in", "name", "pk")
 
+    def held_at(self, places, groups, also_places=None):
+        """Meetings at one of ``places``, or at the address of one of ``groups`` when they
+        have no place of their own (or at one of ``also_places`` whatever their group).
+
+        The places and groups are looked up first, by their own indexes; only then their
+        meetings, by theirs.
+        """
+        condition = Q(AnyOf("place", places.order_by().values("pk"))) | Q(
+            AnyOf("group", groups.order_by().values("pk")), place__isnull=True
+        )
+        if also_places is not None:
+            condition |= Q(AnyOf("place", also_places.order_by().values("pk")))
+        return self.filter(condition)
+
     def near(self, location, miles):
         """In-person and hybrid meetings within ``miles``, annotated with ``distance``.
 
@@ -224,19 +243,15 @@ class MeetingQuerySet(models.QuerySet):
         first, through their coordinate indexes (GiST on PostgreSQL), and only the meetings
         held there are measured: never every meeting in the country.
         """
-        places = geo.within_radius(Place.objects.order_by(), location, miles).values("pk")
+        places = geo.within_radius(Place.objects.all(), location, miles)
         groups = geo.within_radius(
-            Listing.objects.of_kind(ListingKind.SUPPORT_GROUP).order_by(), location, miles
-        ).values("pk")
+            Listing.objects.of_kind(ListingKind.SUPPORT_GROUP), location, miles
+        )
         # A place without coordinates: measured from the group's address (Coalesce below).
-        unlocated = Place.objects.filter(latitude__isnull=True).order_by().values("pk")
+        unlocated = Place.objects.filter(latitude__isnull=True)
         located = (
-            self.filter(attendance__in=[Attendance.IN_PERSON, Attendance.HYBRID])
-            .filter(
-                Q(AnyOf("place", places))
-                | Q(AnyOf("group", groups), place__isnull=True)
-                | Q(AnyOf("place", unlocated))
-            )
+            self.filter(attendance__in=IN_PERSON_ATTENDANCE)
+            .held_at(places, groups, also_places=unlocated)
             .annotate(
                 latitude=Coalesce("place__latitude", "group__latitude"),
                 longitude=Coalesce("place__longitude", "group__longitude"),
@@ -413,11 +428,11 @@ class Meeting(TimeStampedModel):
 
     @property
     def is_in_person(self):
-        return self.attendance in (Attendance.IN_PERSON, Attendance.HYBRID)
+        return self.attendance in IN_PERSON_ATTENDANCE
 
     @property
     def is_online(self):
-        return self.attendance in (Attendance.ONLINE, Attendance.HYBRID)
+        return self.attendance in ONLINE_ATTENDANCE
 
     @property
     def location(self):
