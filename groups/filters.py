@@ -29,6 +29,7 @@ from resources import geo
 from resources.filtering import (
     RADIUS_CHOICES,
     ChoicesFilter,
+    Option,
     PlaceSearchFilterSet,
     TickFilter,
 )
@@ -190,7 +191,7 @@ class MeetingFilter(PlaceSearchFilterSet):
         return any(name in self.errors for name in ALL_FILTERS)
 
     def groups(self):
-        """(name, legend, [(value, label, checked)], errors, opened) of each checkbox group.
+        """(name, legend, [Option], errors, opened) of each checkbox group.
 
         A group is shown opened when something in it needs fixing or was ticked; "today",
         ticked when no day was chosen, is not a choice the visitor made.
@@ -201,12 +202,12 @@ class MeetingFilter(PlaceSearchFilterSet):
             if name == "day" and self.showing_default_day:
                 chosen = {TODAY}
             options = [
-                (str(value), label, str(value) in chosen)
+                Option(str(value), label, str(value) in chosen)
                 for value, label in self.filters[name].extra["choices"]
             ]
             errors = self.form[name].errors
             opened = bool(errors) or any(
-                checked and value != TODAY for value, _label, checked in options
+                option.checked and option.value != TODAY for option in options
             )
             groups.append((name, self.filters[name].label, options, errors, opened))
         return groups

@@ -143,6 +143,16 @@ class SearchForm(forms.Form):
 
 
 @dataclass(frozen=True)
+class Option:
+    """One choice of a filter shown as checkboxes, with its count when the page counts."""
+
+    value: str
+    label: str
+    checked: bool
+    count: int | None = None
+
+
+@dataclass(frozen=True)
 class Chip:
     """An active filter, and the query-string change that removes it."""
 

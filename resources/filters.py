@@ -31,6 +31,7 @@ from resources import geo
 from resources.categories import ALL_FILTERS, KIND_NAMES, tagged
 from resources.filtering import (
     ChoicesFilter,
+    Option,
     PlaceSearchFilterSet,
     TickFilter,
     used_by_other_filters,
@@ -78,14 +79,6 @@ DELIVERY_FIELDS = {
 
 # The query-string change behind "Clear all filters": the search words and place stay.
 CLEAR_FILTERS = dict.fromkeys(ALL_FILTERS) | {"page": None}
-
-
-@dataclass(frozen=True)
-class Option:
-    value: str
-    label: str
-    checked: bool
-    count: int | None
 
 
 @dataclass(frozen=True)

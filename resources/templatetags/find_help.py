@@ -5,8 +5,6 @@ Like ``directory``, they only rearrange what the view loaded and never query the
 
 from django import template
 from django.utils import dateformat
-from django.utils.html import format_html_join
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -116,42 +114,3 @@ def select_options(filterset, name):
 def tick(filterset, name):
     """The checkbox ``name`` if this page offers it: ``{% with t=filterset|tick:"remote" %}``."""
     return filterset.tick(name)
-
-
-@register.simple_tag
-def choice_items(group):
-    """The ``<li>`` checkboxes of a filter group, each with its count.
-
-    Written here rather than as a template loop: a search page has about a hundred of
-    them, and the loop was a third of the time the page took to render.
-    """
-    return format_html_join(
-        "\n",
-        '<li><input type="checkbox" id="f-{0}-{1}" name="{0}" value="{1}"{2}> '
-        '<label for="f-{0}-{1}">{3}<span class="option-count" id="n-{0}-{1}">{4}</span>'
-        "</label></li>",
-        (
-            (
-                group.name,
-                option.value,
-                mark_safe(" checked") if option.checked else "",
-                option.label,
-                _count_text(option.count),
-            )
-            for option in group.options
-        ),
-    )
-
-
-@register.simple_tag
-def choice_counts_out_of_band(group):
-    """For htmx: each choice's count, to put in place of the one on the page."""
-    return format_html_join(
-        "",
-        '<span class="option-count" id="n-{0}-{1}" hx-swap-oob="true">{2}</span>',
-        ((group.name, option.value, _count_text(option.count)) for option in group.options),
-    )
-
-
-def _count_text(count):
-    return "" if count is None else f" ({count:,})"
