@@ -5,7 +5,8 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 HOST ?= 127.0.0.1
 
-# Local development defaults; anything already in the environment wins.
+# Local development defaults; anything already in the environment wins. (manage.py and the
+# web server run with DEBUG off unless told otherwise: only make turns it on.)
 export DEBUG ?= true
 
 # The first Python >= 3.12 on this machine (pyenv reads .python-version).

@@ -9,7 +9,9 @@ up to workers × threads connections: 10 with the defaults on 2 cores.
 
 Privacy: the access log records the path, status, size and duration of each request, but
 never the query string (it holds what people searched for and where they are) nor the
-visitor's IP address.
+visitor's IP address; the error log names no address either (recovery_site/logging.py).
+
+Behind an HTTPS proxy on another machine, list its address in TRUSTED_PROXIES.
 """
 
 import gc
@@ -54,8 +56,20 @@ graceful_timeout = 30
 # (tests, benchmarks) would fight over its single default path.
 control_socket_disable = True
 
+# The HTTPS proxies in front of the site (comma-separated addresses or networks, the same
+# TRUSTED_PROXIES Django reads). gunicorn believes their X-Forwarded-Proto: https, and only
+# theirs, and tells Django the request is secure; without that, behind a proxy on another
+# host every form and admin POST fails the CSRF check and SECURE_SSL_REDIRECT loops.
+# Default: none, as for Django's rate limits, so one setting says whom the site believes (a
+# proxy on this machine is listed as 127.0.0.1). gunicorn refuses an entry that is not an
+# address or network, and Django's own reading of the variable stops start-up too.
+forwarded_allow_ips = os.environ.get("TRUSTED_PROXIES", "").strip()
+
 accesslog = "-"
 access_log_format = '%(t)s "%(m)s %(U)s" %(s)s %(B)s %(M)sms'
+# Keeps IP addresses out of the error log and writes control characters in a path as
+# escapes, so that no request can add a line of its own to either log.
+logger_class = "recovery_site.logging.GunicornLogger"
 
 
 def when_ready(server):

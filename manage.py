@@ -6,11 +6,10 @@ import sys
 
 
 def main():
+    # DEBUG is off unless the environment turns it on, as for the web server: a curator's
+    # shell on the production server must never get development mode (and load_demo's
+    # invented listings) by forgetting a variable. `make` targets set DEBUG=true.
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "recovery_site.settings")
-    # manage.py is the developer's and curator's tool, so it defaults to development mode;
-    # the web server (recovery_site/wsgi.py, gunicorn) defaults to DEBUG off, and
-    # production sets DEBUG=false explicitly for both.
-    os.environ.setdefault("DEBUG", "true")
     from django.core.management import execute_from_command_line
 
     execute_from_command_line(sys.argv)

@@ -1,9 +1,13 @@
 """The curators' admin for fellowships, their groups, meeting places and meetings."""
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.admin.options import ActionLocation
+from django.db import transaction
 from django.db.models import Count
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from groups.models import Fellowship, Meeting, Place, SupportGroup
 from resources.admin import (
@@ -15,6 +19,7 @@ from resources.admin import (
     state_filter,
 )
 from resources.forms import historical_snapshot, offered_terms
+from resources.models import NEVER_DELETED
 from resources.models.history import one_history_row
 from resources.vocabularies import Vocabulary
 
@@ -58,11 +63,19 @@ class MeetingInline(admin.TabularInline):
         "attendance",
         "place",
         "status",
+        "archived_on",
     )
+    readonly_fields = ("archived_on",)
     prepopulated_fields = {"slug": ("name",)}
     autocomplete_fields = ("place",)
     show_change_link = True
     extra = 0
+
+    def has_delete_permission(self, request, obj=None):
+        # ``obj`` is the group: once it has been public its meetings are archived instead.
+        if obj is not None and obj.status in NEVER_DELETED:
+            return False
+        return super().has_delete_permission(request, obj)
 
 
 @admin.register(SupportGroup)
@@ -140,8 +153,103 @@ class MeetingAdminForm(forms.ModelForm):
             super()._save_m2m()
 
 
+class ArchivedFilter(admin.SimpleListFilter):
+    title = _("archived")
+    parameter_name = "archived"
+
+    def lookups(self, request, model_admin):
+        return [("no", _("Not archived")), ("yes", _("Archived"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "no":
+            return queryset.current()
+        if self.value() == "yes":
+            return queryset.archived()
+        return queryset
+
+
+# Shown on the changelist (many meetings) and on each meeting's own page (this one).
+BOTH_PLACES = [ActionLocation.CHANGE_LIST, ActionLocation.CHANGE_FORM]
+
+
+class MeetingActions:
+    """Archive and restore, in bulk or one meeting at a time, instead of deleting.
+
+    Each meeting is saved on its own, like a single edit, so each gets a history row naming
+    the curator and the action; meetings already in the wanted state are counted, not saved.
+    A meeting is deleted only while its group has never been public (Meeting.delete()).
+    """
+
+    actions = ["archive_meetings", "restore_meetings"]
+
+    def get_actions(self, request, action_location=ActionLocation.CHANGE_LIST):
+        actions = super().get_actions(request, action_location=action_location)
+        # Django's own would delete a hundred public meetings in one click.
+        actions.pop("delete_selected", None)
+        return actions
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and obj.group.status in NEVER_DELETED:
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        # Whatever path gets here, meetings of groups that have been public stay.
+        super().delete_queryset(request, queryset.exclude(group__status__in=NEVER_DELETED))
+
+    @admin.action(
+        description=_("Archive this meeting"),
+        description_plural=_("Archive selected meetings"),
+        permissions=["change"],
+        location=BOTH_PLACES,
+    )
+    def archive_meetings(self, request, queryset):
+        self.set_archived(request, queryset, timezone.localdate())
+
+    @admin.action(
+        description=_("Restore this meeting"),
+        description_plural=_("Restore selected meetings"),
+        permissions=["change"],
+        location=BOTH_PLACES,
+    )
+    def restore_meetings(self, request, queryset):
+        self.set_archived(request, queryset, None)
+
+    def set_archived(self, request, queryset, archived_on):
+        archiving = archived_on is not None
+        done = unchanged = 0
+        for meeting in queryset.select_related("group"):
+            if meeting.is_archived == archiving:
+                unchanged += 1
+                continue
+            meeting.archived_on = archived_on
+            meeting._history_user = request.user
+            meeting._change_reason = "Bulk action: archive" if archiving else "Bulk action: restore"
+            with transaction.atomic():
+                meeting.save(update_fields=["archived_on", "updated_at"])
+            done += 1
+        if archiving:
+            text = ngettext("%(count)d meeting archived.", "%(count)d meetings archived.", done)
+            skipped = ngettext(
+                "%(count)d meeting was already archived.",
+                "%(count)d meetings were already archived.",
+                unchanged,
+            )
+        else:
+            text = ngettext("%(count)d meeting restored.", "%(count)d meetings restored.", done)
+            skipped = ngettext(
+                "%(count)d meeting was not archived.",
+                "%(count)d meetings were not archived.",
+                unchanged,
+            )
+        level = messages.SUCCESS if done else messages.INFO
+        self.message_user(request, text % {"count": done}, level)
+        if unchanged:
+            self.message_user(request, skipped % {"count": unchanged}, messages.WARNING)
+
+
 @admin.register(Meeting)
-class MeetingAdmin(HistoryAdmin):
+class MeetingAdmin(MeetingActions, HistoryAdmin):
     form = MeetingAdminForm
     list_display = (
         "name",
@@ -153,9 +261,11 @@ class MeetingAdmin(HistoryAdmin):
         "attendance",
         "place",
         "status",
+        "archived_on",
     )
     list_filter = (
         "status",
+        ArchivedFilter,
         "weekday",
         "attendance",
         "group__fellowship",
@@ -166,10 +276,11 @@ class MeetingAdmin(HistoryAdmin):
     prepopulated_fields = {"slug": ("name",)}
     autocomplete_fields = ("group", "place")
     filter_horizontal = ("types",)
-    readonly_fields = ("created_at", "updated_at")
+    readonly_fields = ("archived_on", "created_at", "updated_at")
     save_on_top = True
+    history_list_display = ["status", "archived_on"]
     fieldsets = (
-        (_("Basics"), {"fields": ("group", "name", "slug", "status")}),
+        (_("Basics"), {"fields": ("group", "name", "slug", "status", "archived_on")}),
         (_("When"), {"fields": ("weekday", ("start_time", "end_time"), "time_zone")}),
         (
             _("Where"),

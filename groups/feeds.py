@@ -7,19 +7,26 @@ the city and state without street or ZIP and coordinates rounded to two decimals
 (about a kilometre). Online-only meetings carry no address; hybrid ones carry both.
 
 ``?fellowship=AA`` (short name or slug) and ``?region=Chicago`` (the city) narrow it.
+
+Each feed is made once per change of the data and then served as it is, from the cache or,
+when large, from a file (``groups/feed_files.py``). Each visitor may ask
+``FEED_REQUESTS_PER_MINUTE`` times in any minute (the site's limiter,
+``recovery_site/ratelimit.py``); more answer 429 with Retry-After.
 """
 
 import json
 import re
 from datetime import UTC
 
+from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Q
-from django.http import HttpResponse, JsonResponse
+from django.http import JsonResponse
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_safe
 
+from groups import feed_files
 from groups.models import (
     IN_PERSON_ATTENDANCE,
     ONLINE_ATTENDANCE,
@@ -27,15 +34,19 @@ from groups.models import (
     Meeting,
     Place,
 )
-from resources import public_cache
+from recovery_site import ratelimit
+from recovery_site.clients import client_address
 from resources.models import Listing, ListingKind, LocationPrecision
 
 MAX_PARAMETER_LENGTH = 100
 # Seconds a feed is kept (as long as clients may keep it, max-age); any save drops it sooner.
 FEED_SECONDS = 300
-# A city's feed is kept; the whole country's (64 MB for 100,000 meetings) is made each time
-# rather than copied into every worker's memory or sent to Redis.
+# Bytes: a city's feed is kept in the cache; a larger one (the whole country's is 64 MB for
+# 100,000 meetings) is written to a file rather than copied into every worker's memory or
+# sent to Redis.
 FEED_LARGEST_KEPT = 5_000_000
+# Characters no fellowship or city name holds (NUL, line breaks, other controls).
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")
 
 # What each meeting is read with: its own columns, then its place's and its group's address.
 ADDRESS_FIELDS = (
@@ -81,60 +92,79 @@ class BadRequest(Exception):
 
 @require_safe
 def meeting_guide_feed(request):
-    # The same feed for everyone who asks the same thing of the same site: kept whole.
-    parts = (request.GET.get("fellowship"), request.GET.get("region"))
-    base = request.build_absolute_uri("/")
-    try:
-        body = public_cache.kept(
-            "meeting-guide-feed",
-            (*parts, base),
-            lambda: _feed(request),
-            FEED_SECONDS,
-            largest=FEED_LARGEST_KEPT,
-        )
-    except BadRequest as error:
-        response = JsonResponse({"error": str(error)}, status=400)
-    else:
-        response = HttpResponse(body, content_type="application/json")
-        patch_cache_control(response, public=True, max_age=FEED_SECONDS)
-    # Public, read-only data: any site may read it.
+    response = _feed_response(request)
+    # Public, read-only data: any site may read it, errors included.
     response["Access-Control-Allow-Origin"] = "*"
     return response
 
 
-def _feed(request):
-    """The feed's JSON text (what JsonResponse would write); BadRequest for bad parameters."""
-    meetings = _meetings(request.GET)
+def _feed_response(request):
+    decision = ratelimit.hit(
+        "feeds", client_address(request), settings.FEED_REQUESTS_PER_MINUTE, 60
+    )
+    if not decision.allowed:
+        response = JsonResponse(
+            {"error": f"Too many requests: try again in {decision.retry_after} seconds."},
+            status=429,
+        )
+        response["Retry-After"] = str(decision.retry_after)
+        return response
+    try:
+        fellowship, region = _parameter(request, "fellowship"), _parameter(request, "region")
+        # The same feed for everyone who asks the same thing of the same site.
+        response = feed_files.serve(
+            request,
+            (fellowship, region, request.build_absolute_uri("/")),
+            lambda out: _write_feed(request, fellowship, region, out),
+            largest=FEED_LARGEST_KEPT,
+            seconds=FEED_SECONDS,
+        )
+    except BadRequest as error:
+        return JsonResponse({"error": str(error)}, status=400)
+    patch_cache_control(response, public=True, max_age=FEED_SECONDS)
+    return response
+
+
+def _write_feed(request, fellowship, region, out):
+    """Write the feed's JSON (what JsonResponse would write) to the binary file ``out``, a
+    meeting at a time; BadRequest for a fellowship we do not know."""
+    meetings = _meetings(fellowship, region)
     types = _types(meetings)
     url = _url_maker(request)
-    entries = [
-        _entry(row, types.get(row["pk"], []), url) for row in meetings.values(*MEETING_FIELDS)
-    ]
-    return json.dumps(entries, cls=DjangoJSONEncoder)
+    out.write(b"[")
+    rows = meetings.values(*MEETING_FIELDS).iterator(chunk_size=2000)
+    for number, row in enumerate(rows):
+        if number:
+            out.write(b", ")
+        entry = _entry(row, types.get(row["pk"], []), url)
+        out.write(json.dumps(entry, cls=DjangoJSONEncoder).encode())
+    out.write(b"]")
 
 
-def _parameter(query, name):
-    value = query.get(name)
+def _parameter(request, name):
+    value = request.GET.get(name)
     if value is None:
         return None
     value = value.strip()
     if not value or len(value) > MAX_PARAMETER_LENGTH:
         raise BadRequest(f"{name} must be between 1 and {MAX_PARAMETER_LENGTH} characters.")
+    if CONTROL_CHARACTERS.search(value):
+        raise BadRequest(f"{name} must not contain control characters.")
     return value
 
 
-def _meetings(query):
+def _meetings(fellowship, region):
     # Queries: 1. the meetings with their groups and places; 2. their types (plus 1. the
     # fellowship, when one is asked for).
     meetings = Meeting.objects.listed().weekly().order_by("weekday", "start_time", "slug")
-    if (fellowship := _parameter(query, "fellowship")) is not None:
+    if fellowship is not None:
         found = Fellowship.objects.filter(
             Q(short_name__iexact=fellowship) | Q(slug__iexact=fellowship)
         ).first()
         if found is None:
             raise BadRequest(f"No fellowship {fellowship!r}: use a short name such as AA.")
         meetings = meetings.filter(group__fellowship=found)
-    if (region := _parameter(query, "region")) is not None:
+    if region is not None:
         # The city of the meeting's place, or of its group when it meets at the group's
         # address. The places and groups of that city are found first, by index
         # (place_city_upper, support_group_city_upper), then their meetings.

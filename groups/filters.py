@@ -9,7 +9,8 @@ Ticked choices within one filter are alternatives (OR); different filters must a
 * ``now``: in progress, or starting within 2 hours, in each meeting's own zone.
 * ``near`` + ``radius``: in-person and hybrid meetings within the distance, as on the main
   search, measured from the meeting's place or else its group's address.
-* ``q``: words in the meeting, group or place name, or the notes.
+* ``q``: words in the meeting, group or place name, or the notes; "near me" and its like
+  are not searched (without ``near`` the page asks for a place).
 
 Nothing is silently dropped: an unknown value makes the form invalid and the page says so.
 Choices come from constants (the seeded fellowships, the Meeting Guide type list), so building
@@ -32,8 +33,10 @@ from resources.filtering import (
     Option,
     PlaceSearchFilterSet,
     TickFilter,
+    near_me_note,
 )
 from resources.models import Weekday
+from resources.search import strip_near_me
 from resources.vocabularies import meeting_guide_types
 
 TODAY, ANY_DAY = "today", "any"
@@ -133,7 +136,7 @@ class MeetingFilter(PlaceSearchFilterSet):
     # Filter methods
 
     def filter_text(self, queryset, name, text):
-        text = text.strip()
+        text = strip_near_me(text)[0].strip()
         if not text:
             return queryset
         return queryset.filter(
@@ -189,6 +192,12 @@ class MeetingFilter(PlaceSearchFilterSet):
 
     def filters_need_fixing(self):
         return any(name in self.errors for name in ALL_FILTERS)
+
+    def notes(self):
+        """What the page says about "near me" typed without a place."""
+        if self.is_valid() and not self.location and strip_near_me(self.text)[1]:
+            return [near_me_note(_("Near"))]
+        return []
 
     def groups(self):
         """(name, legend, [Option], errors, opened) of each checkbox group.

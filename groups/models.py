@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from groups import schedule
 from resources import geo, public_cache
 from resources.models import (
+    NEVER_DELETED,
     Address,
     Listing,
     ListingKind,
@@ -143,6 +144,10 @@ ONLINE_ATTENDANCE = (Attendance.ONLINE, Attendance.HYBRID)
 
 
 class MeetingStatus(models.TextChoices):
+    """What is known about the meeting itself: set by curators, reports and feed imports (an
+    import marks "no longer meets" the meetings its feed stops listing, and "active" again
+    those it lists). Whether the site shows it at all is ``Meeting.archived_on``."""
+
     ACTIVE = "active", _("Active")
     TEMPORARILY_CLOSED = "temporarily_closed", _("Temporarily closed")
     INACTIVE = "inactive", _("No longer meets")
@@ -161,9 +166,20 @@ class WeekOfMonth(models.IntegerChoices):
     LAST = 5, _("Last")
 
 
+class MeetingKeptError(Exception):
+    """A meeting of a group that has been public was about to be deleted: archive it instead."""
+
+
 class MeetingQuerySet(models.QuerySet):
+    def current(self):
+        """Not archived: an archived meeting is kept, with its history, but never shown."""
+        return self.filter(archived_on__isnull=True)
+
+    def archived(self):
+        return self.filter(archived_on__isnull=False)
+
     def active(self):
-        return self.filter(status=MeetingStatus.ACTIVE)
+        return self.current().filter(status=MeetingStatus.ACTIVE)
 
     def listed(self):
         """Active meetings of published groups: what the public sees."""
@@ -177,8 +193,11 @@ class MeetingQuerySet(models.QuerySet):
         return self.filter(frequency=MeetingFrequency.WEEKLY)
 
     def on_schedule(self):
-        """Active or temporarily closed: what a group's page lists (closed ones marked)."""
-        return self.filter(status__in=[MeetingStatus.ACTIVE, MeetingStatus.TEMPORARILY_CLOSED])
+        """Active or temporarily closed, not archived: what a group's page lists (closed ones
+        marked)."""
+        return self.current().filter(
+            status__in=[MeetingStatus.ACTIVE, MeetingStatus.TEMPORARILY_CLOSED]
+        )
 
     def time_zones_in_use(self):
         """The distinct time zones of these meetings: one query, over all of them.
@@ -355,6 +374,19 @@ class Meeting(TimeStampedModel):
     status = models.CharField(
         _("status"), max_length=20, choices=MeetingStatus, default=MeetingStatus.ACTIVE
     )
+    # A curator's decision, apart from ``status`` on purpose: a feed import rewrites the
+    # status of the meetings it brings (and marks "no longer meets" those it drops), but
+    # never touches this, so a meeting a curator took off the site stays off it.
+    archived_on = models.DateField(
+        _("archived on"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_(
+            "Archived meetings are kept with their history but shown nowhere on the site. "
+            "Use the actions “Archive” and “Restore”."
+        ),
+    )
 
     objects = MeetingQuerySet.as_manager()
     history = CuratedHistory(m2m_fields=["types"])
@@ -416,6 +448,23 @@ class Meeting(TimeStampedModel):
 
     def get_absolute_url(self):
         return reverse("groups:meeting_detail", kwargs={"slug": self.slug})
+
+    @property
+    def is_archived(self):
+        return self.archived_on is not None
+
+    def delete(self, *args, **kwargs):
+        # Once its group has been public the meeting may have been found, shared, put in a
+        # calendar: it is archived, never deleted. (QuerySet.delete() does not come here.)
+        group_status = (
+            Listing.objects.filter(pk=self.group_id).values_list("status", flat=True).first()
+        )
+        if group_status in NEVER_DELETED:
+            raise MeetingKeptError(
+                f"{self.name!r} belongs to a group that has been published, so it is kept: "
+                "archive it instead."
+            )
+        return super().delete(*args, **kwargs)
 
     @property
     def schedule(self):

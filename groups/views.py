@@ -5,6 +5,7 @@ from django.db.models import Prefetch
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.vary import vary_on_headers
 from django.views.generic import DetailView, ListView
 
@@ -12,6 +13,7 @@ from groups import calendar
 from groups.filters import CLEAR_FILTERS, MeetingFilter
 from groups.models import Fellowship, Meeting, SupportGroup
 from moderation.models import with_pending_notice
+from recovery_site.input_checks import reads_its_own_parameters
 from resources.models import ListingStatus
 from resources.pagination import CountedOnPagePaginator
 from resources.views import KIND_NAMES, PageProblem
@@ -29,12 +31,17 @@ def _filtered(request):
     return MeetingFilter(request.GET, _meetings())
 
 
-# The same URL answers htmx with only the results: caches must keep the two apart.
+# The same URL answers htmx with only the results: caches must keep the two apart. No
+# cache keeps a search at all: its address holds what and where someone looked for help.
+# Its form says, next to the field, what it could not read (a NUL, broken UTF-8).
+@reads_its_own_parameters
+@never_cache
 @vary_on_headers("HX-Request")
 def meeting_finder(request):
     filterset = _filtered(request)
-    page, problems, status = None, [], HTTPStatus.OK
+    page, problems, notes, status = None, [], [], HTTPStatus.OK
     if filterset.is_valid():
+        notes = filterset.notes()
         page, page_problem, status = paginate(request, filterset.qs.with_details())
         if page_problem:
             problems.append(page_problem)
@@ -47,6 +54,7 @@ def meeting_finder(request):
         "form": filterset.form,
         "page": page,
         "problems": problems,
+        "notes": notes,
         "chips": filterset.chips(),
         "clear_filters": CLEAR_FILTERS,
     }
@@ -82,6 +90,8 @@ def paginate(request, results):
     return None, problem, status
 
 
+@reads_its_own_parameters
+@never_cache
 def meeting_calendar(request):
     """The finder's results as one .ics file, capped at MAX_CALENDAR_MEETINGS."""
     filterset = _filtered(request)

@@ -1,8 +1,10 @@
 """The moderation queue: curators read each submission next to what it would change, then
-approve or reject it. Submissions are never added, edited or deleted here, only decided."""
+approve or reject it. Submissions are never added, edited or deleted here, only decided;
+a superuser may erase what a submitter wrote, keeping the decision."""
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied
 from django.db.models import Case, IntegerField, Value, When
 from django.http import HttpResponseNotAllowed, HttpResponseRedirect
@@ -10,7 +12,7 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from moderation import review
 from moderation.models import Submission, SubmissionStatus
@@ -31,6 +33,7 @@ class RejectForm(forms.Form):
 @admin.register(Submission)
 class SubmissionAdmin(admin.ModelAdmin):
     list_display = ("reference", "status", "kind", "problem_type", "about", "created_at")
+    actions = ["erase_submitter_details"]
     list_display_links = ("reference",)
     list_filter = ("status", "kind", "problem_type")
     list_select_related = ("listing", "meeting")
@@ -55,6 +58,55 @@ class SubmissionAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         # What the public sent, and what curators decided, is kept.
         return False
+
+    def has_erase_permission(self, request):
+        # Erasing cannot be undone: only superusers, not every curator, may do it.
+        return request.user.is_superuser
+
+    def changelist_view(self, request, extra_context=None):
+        # Django answers an action the user may not run with "No action selected"; an
+        # erasure asked for without the right is refused outright.
+        if (
+            request.method == "POST"
+            and "erase_submitter_details" in request.POST.getlist("action")
+            and not self.has_erase_permission(request)
+        ):
+            raise PermissionDenied
+        return super().changelist_view(request, extra_context)
+
+    @admin.action(description=gettext_lazy("Erase the submitter's details"), permissions=["erase"])
+    def erase_submitter_details(self, request, queryset):
+        """Asks first, listing the references; then blanks what each submitter wrote."""
+        if not self.has_erase_permission(request):
+            raise PermissionDenied
+        if request.POST.get("confirm") != "yes":
+            context = {
+                **self.admin_site.each_context(request),
+                "title": _("Erase the submitters' details?"),
+                "opts": self.opts,
+                "submissions": queryset.order_by("reference"),
+                "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+            }
+            return TemplateResponse(
+                request, "admin/moderation/submission/erase_confirmation.html", context
+            )
+        chosen = [submission for submission in queryset if not submission.is_erased]
+        erased = queryset.erase_now(request.user)
+        for submission in chosen:
+            submission.refresh_from_db()
+            # After the erasure, so the log keeps nothing the submitter wrote.
+            self.log_change(request, submission, _("Erased the submitter's details."))
+        self.message_user(
+            request,
+            ngettext(
+                "Erased the submitter's details from %(count)d submission.",
+                "Erased the submitters' details from %(count)d submissions.",
+                erased,
+            )
+            % {"count": erased},
+            messages.SUCCESS,
+        )
+        return None
 
     def get_urls(self):
         opts = self.opts
@@ -117,6 +169,7 @@ class SubmissionAdmin(admin.ModelAdmin):
             "subject_admin_url": subject_admin_url,
             "created_admin_url": created_admin_url,
             "can_decide": submission.is_open and self.has_change_permission(request, submission),
+            "can_erase": not submission.is_erased and self.has_erase_permission(request),
             "reject_form": reject_form,
             "has_view_permission": True,
         }

@@ -6,10 +6,13 @@ the cache, for an hour); the optional follow-up email is shown to curators only.
 """
 
 import secrets
+from datetime import timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, models, transaction
 from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from groups.models import Fellowship, Meeting
@@ -68,9 +71,78 @@ class SubmissionStatus(models.TextChoices):
     REJECTED = "rejected", _("Rejected")
 
 
+# Everything the submitter typed: their follow-up email, and the names, contact details and
+# free text they proposed. Erased once no longer needed (README: "Keeping what people send");
+# the decision, the reference, what it was about and who decided stay.
+SUBMITTER_FIELDS = [
+    "name",
+    "phone",
+    "website",
+    "email",
+    "address_line1",
+    "city",
+    "region",
+    "postal_code",
+    "offers",
+    "details",
+    "contact_email",
+]
+
+
+def retention_cutoff(now=None):
+    """Submissions decided (or, if open, received) before this have been kept long enough."""
+    return (now or timezone.now()) - timedelta(days=settings.SUBMISSION_RETENTION_DAYS)
+
+
 class SubmissionQuerySet(models.QuerySet):
     def open(self):
         return self.filter(status=SubmissionStatus.OPEN)
+
+    def decided(self):
+        return self.exclude(status=SubmissionStatus.OPEN)
+
+    def due_for_erasure(self, now=None):
+        """Decided more than SUBMISSION_RETENTION_DAYS ago, and not erased yet.
+
+        Counted from the decision, not the arrival: until then a curator needs the details
+        to decide, and for a while after to answer a follow-up question about it.
+        """
+        return self.decided().filter(decided_at__lt=retention_cutoff(now), erased_at__isnull=True)
+
+    def contact_overdue(self, now=None):
+        """Open for more than SUBMISSION_RETENTION_DAYS and still holding a follow-up email.
+
+        An open submission keeps what it proposes, so a curator can still decide it, but
+        nobody follows up after that long: the email goes.
+        """
+        return self.open().filter(created_at__lt=retention_cutoff(now)).exclude(contact_email="")
+
+    def erase_submitter_details(self, now=None):
+        """Blank what the submitter typed and record when; returns how many were erased.
+
+        One UPDATE: the decision, reference and subject are not touched. Already erased
+        rows are left as they are, so running it twice changes nothing.
+        """
+        blank = dict.fromkeys(SUBMITTER_FIELDS, "")
+        return self.filter(erased_at__isnull=True).update(erased_at=now or timezone.now(), **blank)
+
+    @transaction.atomic
+    def erase_now(self, user, now=None):
+        """A superuser's erasure: blank these submissions' details at once.
+
+        An open one is closed first, rejected with a reason saying why, so that nobody
+        approves a suggestion whose contents are gone. Returns how many were erased.
+        """
+        now = now or timezone.now()
+        # The ids first: the caller's queryset may be filtered by status, which this changes.
+        chosen = Submission.objects.filter(pk__in=list(self.values_list("pk", flat=True)))
+        chosen.open().update(
+            status=SubmissionStatus.REJECTED,
+            decided_by=user,
+            decided_at=now,
+            rejection_reason=gettext("The submitter's details were erased before a decision."),
+        )
+        return chosen.erase_submitter_details(now)
 
     def open_notice_about_listing(self):
         """For ``Exists()``: an open "closed or moved" report on the outer listing."""
@@ -181,6 +253,16 @@ class Submission(models.Model):
         related_name="+",
     )
     created_at = models.DateTimeField(_("received"), auto_now_add=True)
+    erased_at = models.DateTimeField(
+        _("submitter's details erased"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_(
+            "When what the submitter wrote was erased, by the daily purge or by a superuser. "
+            "The decision is kept."
+        ),
+    )
 
     objects = SubmissionQuerySet.as_manager()
 
@@ -204,13 +286,19 @@ class Submission(models.Model):
                 condition=Q(listing_kind="") | Q(listing_kind__in=ListingKind.values),
                 name="submission_listing_kind_valid",
             ),
-            # A report says what is wrong; a suggestion says what to add.
+            # A report says what is wrong; a suggestion says what to add (its name, until
+            # the submitter's details are erased).
             models.CheckConstraint(
                 condition=Q(kind=SubmissionKind.REPORT, listing_kind="") & ~Q(problem_type="")
                 | Q(kind=SubmissionKind.SUGGESTION, problem_type="")
                 & ~Q(listing_kind="")
-                & ~Q(name=""),
+                & (~Q(name="") | Q(erased_at__isnull=False)),
                 name="submission_kind_fields",
+            ),
+            # Only a decided submission is erased: an open one still needs what it says.
+            models.CheckConstraint(
+                condition=Q(erased_at__isnull=True) | ~Q(status=SubmissionStatus.OPEN),
+                name="submission_erased_when_decided",
             ),
             # A report is about a listing or a meeting, never both.
             models.CheckConstraint(
@@ -248,7 +336,7 @@ class Submission(models.Model):
     def subject_name(self):
         """What the submission is about, in a few words."""
         if self.kind == SubmissionKind.SUGGESTION:
-            return self.name
+            return self.name or _("(details erased)")
         subject = self.listing or self.meeting
         return str(subject.name) if subject else _("(deleted)")
 
@@ -259,6 +347,10 @@ class Submission(models.Model):
     @property
     def is_open(self):
         return self.status == SubmissionStatus.OPEN
+
+    @property
+    def is_erased(self):
+        return self.erased_at is not None
 
     def _reference_taken(self):
         return Submission.objects.filter(reference=self.reference).exists()

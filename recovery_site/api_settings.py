@@ -1,9 +1,10 @@
 """Settings of the open data API (issue: open data), imported at the end of settings.py.
 
 The API is public and read-only: no authentication (so no session or CSRF cookie), JSON
-only, and anonymous visitors are throttled per IP address. The throttle counts live in
-the default cache (Django's local-memory cache unless CACHES says otherwise): the IP is
-kept there for at most the throttle window, never written to the database or logs.
+only, and each visitor may make 120 requests in any minute (a sliding window; the visitor
+is found as everywhere on the site, by ``recovery_site.clients.client_address``). The
+counts live in the default cache under a keyed hash of the address, never the address
+itself, for two minutes at most; when the cache is down every request is served.
 """
 
 REST_FRAMEWORK = {

@@ -5,6 +5,7 @@ Each helper returns a safe default when the variable is unset and raises
 typo stops start-up instead of silently running with the wrong configuration.
 """
 
+import ipaddress
 import os
 from pathlib import Path
 from urllib.parse import parse_qsl, unquote, urlsplit
@@ -47,6 +48,20 @@ def env_list(name, default=()):
     if raw is None:
         return list(default)
     return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def env_networks(name):
+    """Comma-separated IP addresses or CIDR networks (``10.0.0.1, 192.168.0.0/16``), as
+    the network strings; an entry that is neither stops start-up naming it."""
+    networks = []
+    for item in env_list(name):
+        try:
+            networks.append(str(ipaddress.ip_network(item, strict=False)))
+        except ValueError:
+            raise ImproperlyConfigured(
+                f"{name} must list IP addresses or networks such as 10.0.0.0/8, not {item!r}."
+            ) from None
+    return networks
 
 
 def env_time_zone(name, default="UTC"):

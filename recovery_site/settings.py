@@ -5,6 +5,7 @@ locally on SQLite. A value that cannot be used stops start-up with a message
 naming the variable.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
@@ -14,6 +15,7 @@ from recovery_site.env import (
     env_bool,
     env_int,
     env_list,
+    env_networks,
     env_str,
     env_time_zone,
     parse_cache_url,
@@ -56,23 +58,42 @@ INSTALLED_APPS = [
     "resources",
     "groups",
     "moderation",
+    # Curators' accounts: sign-in lockout (axes) and the second step (django-otp, TOTP).
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "accounts",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # Serves /static/ compressed and cached for a year, before anything else does work.
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Cross-Origin-Resource-Policy and Permissions-Policy on every page and API answer.
+    "recovery_site.headers.SecurityHeadersMiddleware",
     "corsheaders.middleware.CorsMiddleware",
+    # 400 for a NUL or control character in the address; JSON errors under /api/ and /hsds/.
+    "recovery_site.input_checks.InputChecks",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Tells whether a curator's session has passed the second step, then sends those who
+    # have not to it before any admin page (ADMIN_REQUIRE_2FA).
+    "django_otp.middleware.OTPMiddleware",
+    "accounts.middleware.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     # Records which curator made each change in the listings' history.
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    # Sees a view's exception before the middleware above it: a database that cannot be
+    # reached answers 503 with Retry-After and the crisis numbers, not the 500 page.
+    "recovery_site.outages.DatabaseOutageMiddleware",
+    # Innermost: turns a sign-in refused by the lockout into the "too many wrong passwords"
+    # page (accounts/lockout.py).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "recovery_site.urls"
@@ -189,6 +210,39 @@ if not DEBUG:
     SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", default=True)
     CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 
+# HTTPS and headers ----------------------------------------------------------------
+# Behind an HTTPS proxy gunicorn learns that a request came over HTTPS from the proxy's
+# X-Forwarded-Proto, believed only from TRUSTED_PROXIES (gunicorn.conf.py), and Django then
+# sees request.is_secure(). Without it the admin's and the forms' POSTs fail the CSRF check.
+# Send plain-HTTP visitors to the HTTPS address (off by default: behind a proxy that is
+# not trusted, every request would be redirected again and again).
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=False)
+# Browsers remember to use only HTTPS for this long (seconds; sent on HTTPS responses only).
+# On by default in production, where cookies are HTTPS-only already: a year, which the
+# HSTS preload list asks for. Subdomains and preloading bind other hosts of the domain, so
+# they are the owner's decision.
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 365 * 24 * 60 * 60)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=False)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=False)
+# For a server other than gunicorn, or a proxy that always sets the header: the name of
+# the header that says "https" (X-Forwarded-Proto). Only when nothing but the proxy can
+# reach the site, since anyone else could send the header too.
+_proxy_ssl_header = env_str("SECURE_PROXY_SSL_HEADER").strip()
+if _proxy_ssl_header:
+    if not _proxy_ssl_header.replace("-", "").isalnum():
+        raise ImproperlyConfigured(
+            "SECURE_PROXY_SSL_HEADER must be a header name such as X-Forwarded-Proto, "
+            f"not {_proxy_ssl_header!r}."
+        )
+    SECURE_PROXY_SSL_HEADER = ("HTTP_" + _proxy_ssl_header.upper().replace("-", "_"), "https")
+# Other origins whose forms may post here, with their scheme (https://directory.example.org):
+# needed when the proxy changes the Host header or the admin lives on another name.
+CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
+# Another site that opens this one in a window gets no handle on it (Django's default,
+# named here beside the other headers). Cross-Origin-Resource-Policy and Permissions-Policy
+# come from recovery_site/headers.py.
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+
 # Listings not re-verified for this many days leave search and browse pages (their own
 # page stays, marked out of date) until a curator verifies them again.
 STALE_AFTER_DAYS = env_int("STALE_AFTER_DAYS", 730)
@@ -197,14 +251,82 @@ STALE_AFTER_DAYS = env_int("STALE_AFTER_DAYS", 730)
 # people who would rather write an email.
 CORRECTIONS_EMAIL = env_str("CORRECTIONS_EMAIL", "corrections@example.org")
 
-# Suggestions and reports a visitor may send in an hour before being asked to wait. The
-# count is kept per IP address in the cache only, for at most the hour, never stored.
+# Rate limits and proxies ----------------------------------------------------------
+# The reverse proxies (IP addresses or CIDR networks) whose X-Forwarded-For is believed
+# (recovery_site/clients.py). Empty: the connection's own address is the visitor's.
+TRUSTED_PROXIES = env_networks("TRUSTED_PROXIES")
+if env_str("SUBMISSIONS_PROXY_COUNT").strip() not in ("", "0"):
+    # Ignoring it would count everyone behind the proxy as one visitor.
+    raise ImproperlyConfigured(
+        "SUBMISSIONS_PROXY_COUNT is replaced by TRUSTED_PROXIES: list your reverse proxies' "
+        "addresses or networks there (such as TRUSTED_PROXIES=10.0.0.0/8)."
+    )
+# Suggestions and reports a visitor may send in any hour before being asked to wait.
+# Every count is kept in the cache under a keyed hash of the address, never the address.
 SUBMISSIONS_PER_HOUR = env_int("SUBMISSIONS_PER_HOUR", 5)
-# How many reverse proxies in front of the site append to X-Forwarded-For; 0 trusts
-# REMOTE_ADDR. Behind one proxy set 1, or every visitor shares the proxy's count.
-SUBMISSIONS_PROXY_COUNT = env_int("SUBMISSIONS_PROXY_COUNT", 0)
+# Meeting Guide feed requests a visitor may make in any minute (an intergroup's app
+# polls far less often than that).
+FEED_REQUESTS_PER_MINUTE = env_int("FEED_REQUESTS_PER_MINUTE", 60)
+# Where Meeting Guide feeds too large for the cache are written, one file per feed and
+# change of the data (groups/feed_files.py). A relative path is taken from the project.
+FEEDS_DIR = BASE_DIR / (env_str("FEEDS_DIR") or "var/feeds")
+# Days a suggestion or report keeps what its submitter wrote after a curator decides it
+# (open ones lose the follow-up email this long after arrival); `manage.py
+# purge_submissions`, run daily, erases the rest. See README "Suggestions and problem reports".
+SUBMISSION_RETENTION_DAYS = env_int("SUBMISSION_RETENTION_DAYS", 180)
+if SUBMISSION_RETENTION_DAYS < 1:
+    raise ImproperlyConfigured(
+        f"SUBMISSION_RETENTION_DAYS must be 1 or more, not {SUBMISSION_RETENTION_DAYS}."
+    )
 # A plain-words page when a form arrives without its CSRF cookie (cookies blocked).
 CSRF_FAILURE_VIEW = "moderation.views.csrf_failure"
+
+# Curators' accounts: lockout and two-factor --------------------------------------
+# The admin's path. Another than admin/ keeps it out of the way of robots that try
+# /admin/ on every site; it is not a secret that protects anything on its own.
+ADMIN_URL = env_str("ADMIN_URL", "admin/").strip().strip("/") + "/"
+if ADMIN_URL == "/":
+    raise ImproperlyConfigured("ADMIN_URL must name a path such as admin/ or curators/.")
+# The lockout check comes before the password check: a locked-out sign-in costs a cache
+# lookup, never a password hash (about a second of CPU each, by design).
+AUTHENTICATION_BACKENDS = [
+    "accounts.lockout.LockoutBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# After ADMIN_LOGIN_ATTEMPTS wrong passwords for one user name (from anywhere), or from one
+# address (for any user names), signing in is refused for ADMIN_LOCKOUT_MINUTES.
+AXES_FAILURE_LIMIT = env_int("ADMIN_LOGIN_ATTEMPTS", 5)
+if AXES_FAILURE_LIMIT < 1:
+    raise ImproperlyConfigured(f"ADMIN_LOGIN_ATTEMPTS must be 1 or more, not {AXES_FAILURE_LIMIT}.")
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("ADMIN_LOCKOUT_MINUTES", 15))
+if AXES_COOLOFF_TIME.total_seconds() < 60:
+    raise ImproperlyConfigured("ADMIN_LOCKOUT_MINUTES must be 1 or more.")
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+# Attempts while locked out do not lengthen the pause: it ends when it said it would.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_RESET_ON_SUCCESS = True
+# Counts live in the cache only, each for the cool-off, never in the database: use Redis
+# (CACHE_URL) with several workers, or each worker counts on its own.
+# If the cache cannot be reached, sign-ins go on without the lockout (accounts/lockout.py).
+AXES_HANDLER = "accounts.lockout.FailOpenCacheHandler"
+AXES_CLIENT_IP_CALLABLE = "accounts.lockout.client_key"
+AXES_LOCKOUT_CALLABLE = "accounts.lockout.locked_out"
+# The cache handler writes no rows, so axes' admin pages would always be empty.
+AXES_ENABLE_ADMIN = False
+if CACHES["default"]["BACKEND"].endswith("LocMemCache"):
+    # Axes warns that locmem is not shared between processes. Fine for one process (the
+    # development server, one worker); several workers need Redis for every counter alike.
+    # With dummy:// nothing is counted and nobody is ever locked out: that warning stays.
+    SILENCED_SYSTEM_CHECKS = ["axes.W001"]
+# The second step: a code from an authenticator app (TOTP) after the password. Default: on
+# in production, off for local development (DEBUG).
+ADMIN_REQUIRE_2FA = env_bool("ADMIN_REQUIRE_2FA", default=not DEBUG)
+OTP_TOTP_ISSUER = "Recovery Support Directory"
+# Administrators remove a lost app in the admin; they never see another curator's secret.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+# Admin sessions end when the browser closes, and after ADMIN_SESSION_HOURS at most.
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_AGE = env_int("ADMIN_SESSION_HOURS", 8) * 60 * 60
 
 # Curation: history and CSV import/export ------------------------------------------
 # An import is all or nothing, and leaves a line in the admin's recent actions.
@@ -228,7 +350,21 @@ CORS_ALLOW_CREDENTIALS = False
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {
+        "one_line": {
+            "()": "recovery_site.logging.OneLineFormatter",
+            "format": "%(levelname)s %(name)s: %(message)s",
+        },
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler"},
+        "one_line": {"class": "logging.StreamHandler", "formatter": "one_line"},
+    },
     "root": {"handlers": ["console"], "level": "WARNING"},
+    "loggers": {
+        # A bad Host header, a CSRF failure, an oversized form: what a visitor (or a robot)
+        # sent, not a fault in the code, so one line each and no traceback.
+        "django.security": {"handlers": ["one_line"], "level": "WARNING", "propagate": False},
+    },
 }
 from recovery_site.api_settings import *  # noqa: E402,F403

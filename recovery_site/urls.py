@@ -1,18 +1,29 @@
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from drf_spectacular.views import SpectacularAPIView
+
+from resources.api.views import APIDocsView
 
 admin.site.site_header = "Recovery Support Directory — curators"
 admin.site.site_title = "Recovery Support Directory admin"
 admin.site.index_title = "Listings, groups and meetings"
 
 urlpatterns = [
-    path("admin/", admin.site.urls),
+    # The second sign-in step, before the admin's catch-all URL would take its paths.
+    path(f"{settings.ADMIN_URL}two-step/", include("accounts.urls")),
+    path(settings.ADMIN_URL, admin.site.urls),
     path("api/v1/", include("resources.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
+    path("api/docs/", APIDocsView.as_view(url_name="api-schema"), name="api-docs"),
     path("hsds/", include("resources.hsds.urls")),
     path("", include("moderation.urls")),
     path("", include("resources.urls")),
     path("", include("groups.urls")),
 ]
+
+# JSON under /api/ and /hsds/, the site's pages elsewhere (resources/api/errors.py).
+handler400 = "resources.api.errors.bad_request"
+handler403 = "resources.api.errors.permission_denied"
+handler404 = "resources.api.errors.page_not_found"
+handler500 = "resources.api.errors.server_error"

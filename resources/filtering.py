@@ -161,6 +161,29 @@ class Chip:
 
 
 @dataclass(frozen=True)
+class Note:
+    """Something a page says about how it read the search, with a link when one helps."""
+
+    message: str
+    link_text: str = ""
+    link_href: str = ""
+
+
+def near_me_note(where):
+    """What a page says to "near me" without a place: where to give one."""
+    return Note(
+        _(
+            "You asked for help near you, but we don’t know where you are. Type your ZIP "
+            "code or town in “%(where)s”; if your browser shows a “Use my location” button "
+            "there, that works too."
+        )
+        % {"where": where},
+        _("Type a place"),
+        "#id_near",
+    )
+
+
+@dataclass(frozen=True)
 class Problem:
     """A value we could not use: which field, what is wrong, and how to take it away."""
 

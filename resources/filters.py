@@ -19,6 +19,7 @@ no query.
 """
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import django_filters as filters
 from django.core.exceptions import ValidationError
@@ -31,13 +32,15 @@ from resources import geo
 from resources.categories import ALL_FILTERS, KIND_NAMES, tagged
 from resources.filtering import (
     ChoicesFilter,
+    Note,
     Option,
     PlaceSearchFilterSet,
     TickFilter,
+    near_me_note,
     used_by_other_filters,
 )
 from resources.models import ClinicianRole, Listing, Term
-from resources.search import TextSearch
+from resources.search import TextSearch, strip_near_me
 from resources.vocabularies import TERMS, Vocabulary
 
 # The vocabulary filters: the parameter is the vocabulary's own code.
@@ -206,12 +209,19 @@ class ListingFilter(PlaceSearchFilterSet):
             queryset = self.filters[name].filter(queryset, value)
         return queryset
 
+    @cached_property
+    def text_search(self):
+        """The search words, read once, however many times the option counts filter again:
+        whether typos are forgiven is decided by one query over the page's starting set."""
+        return TextSearch(self.text, self.queryset)
+
+    @property
+    def searched_text(self):
+        """The words as searched, for the page to repeat: without "near me" and its like."""
+        return " ".join(strip_near_me(self.text)[0].split())
+
     def filter_text(self, queryset, name, text):
-        # Read once, however many times the option counts filter again: whether typos are
-        # forgiven is decided by one query over the page's starting set.
-        if getattr(self, "_text_search", None) is None:
-            self._text_search = TextSearch(text, self.queryset)
-        return self._text_search.apply(queryset)
+        return self.text_search.apply(queryset)
 
     def filter_near(self, queryset, name, location):
         miles = self.form.cleaned_data.get("radius") or geo.DEFAULT_RADIUS
@@ -250,7 +260,8 @@ class ListingFilter(PlaceSearchFilterSet):
         """The order the results are really in: the one asked for, when it can be followed."""
         data = self.form.cleaned_data if self.is_valid() else {}
         wanted = data.get("sort") or Sort.RELEVANCE
-        if wanted == Sort.RELEVANCE and data.get("q"):
+        # Text with nothing to search by ("the", "?") has no relevance to sort by.
+        if wanted == Sort.RELEVANCE and self.text_search.searches:
             return Sort.RELEVANCE
         if wanted in (Sort.RELEVANCE, Sort.DISTANCE) and data.get("near"):
             return Sort.DISTANCE
@@ -266,6 +277,36 @@ class ListingFilter(PlaceSearchFilterSet):
         return queryset.order_by(*order, "name", "pk")
 
     # What the page shows about the filters
+
+    def notes(self, category=None):
+        """What the page says about words it could not search by, and "near me"."""
+        if not self.is_valid():
+            return []
+        notes, search = [], self.text_search
+        if search.ignored:
+            where = {"place": self.location.label} if self.location else {}
+            if category:
+                where["category"] = category.label
+            shown = {
+                ("place", "category"): _("everything in “%(category)s” near %(place)s"),
+                ("place",): _("everything near %(place)s"),
+                ("category",): _("everything in “%(category)s”"),
+                (): _("everything we list"),
+            }[tuple(where)] % where
+            if search.ignored_reason == "common":
+                message = _(
+                    "Your words were too common to search by, so here is %(shown)s. Try "
+                    "a word that says what you need, like counselor, detox or AA."
+                )
+            else:
+                message = _(
+                    "What you typed has no letters or numbers we can search by, so here is "
+                    "%(shown)s. Try a word that says what you need, like counselor, detox or AA."
+                )
+            notes.append(Note(message % {"shown": shown}))
+        if search.near_me and not self.location:
+            notes.append(near_me_note(_("Where?")))
+        return notes
 
     def filters_need_fixing(self):
         """True when one of the checkbox filters this page shows has a value we could not use."""

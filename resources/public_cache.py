@@ -12,7 +12,10 @@ imports, ``QuerySet.update``) call ``forget_public_pages()`` themselves; anythin
 miss shows when the entry's time runs out.
 
 The cache is a convenience: if it is unreachable the page is made fresh, and a curator's
-save never fails because of it.
+save never fails because of it. It is also a stand-in for the database: each entry stays
+``STALE_SECONDS`` past its time, and while the database cannot be reached that older copy
+is served rather than an error, so someone in crisis still sees a listing's phone number.
+Only the current generation's copy is used: a listing a curator took down stays down.
 """
 
 import hashlib
@@ -30,11 +33,17 @@ from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import get_language
 
+from recovery_site.outages import is_database_outage
+
 logger = logging.getLogger(__name__)
 
 GENERATION_KEY = "public:generation"
 # The apps whose rows show on public pages; moderation's open reports show as notices.
 PUBLIC_APPS = ("resources", "groups", "moderation")
+# How long an entry is kept past its time, for use only while the database is down: long
+# enough to ride out a restart or a failover, short enough that the cache holds no more
+# than about ten minutes' worth of pages.
+STALE_SECONDS = 10 * 60
 
 
 def _new_generation():
@@ -77,22 +86,33 @@ def seconds_to_next_minute(moment=None):
 def kept(name, parts, make, timeout, largest=None):
     """The value kept under ``name`` and ``parts`` (public values only), else ``make()``,
     which is then kept for ``timeout`` seconds, unless it is a text longer than
-    ``largest`` characters."""
+    ``largest`` characters. If ``make()`` cannot reach the database, the value kept
+    before is returned, up to ``STALE_SECONDS`` past its time."""
     digest = hashlib.blake2b(repr(parts).encode(), digest_size=16).hexdigest()
     try:
-        key = f"public:{generation()}:{name}:{digest}"
-        value = cache.get(key)
+        # Each entry is (fresh until, value); "kept:" tells these from entries written
+        # before stale copies were kept, which held the value alone.
+        key = f"public:{generation()}:kept:{name}:{digest}"
+        entry = cache.get(key)
     except Exception:
         logger.warning("The cache is unreachable; making %s afresh.", name, exc_info=True)
         return make()
-    if value is None:
+    now = timezone.now().timestamp()
+    if entry is not None and now < entry[0]:
+        return entry[1]
+    try:
         value = make()
-        if value is None or (largest is not None and len(value) > largest):
-            return value
-        try:
-            cache.set(key, value, timeout)
-        except Exception:
-            logger.warning("The cache is unreachable; %s not kept.", name, exc_info=True)
+    except Exception as error:
+        if entry is None or not is_database_outage(error):
+            raise
+        logger.warning("The database is unreachable; serving the copy of %s kept before.", name)
+        return entry[1]
+    if value is None or (largest is not None and len(value) > largest):
+        return value
+    try:
+        cache.set(key, (now + timeout, value), timeout + STALE_SECONDS)
+    except Exception:
+        logger.warning("The cache is unreachable; %s not kept.", name, exc_info=True)
     return value
 
 
@@ -112,8 +132,9 @@ def public_page(view, seconds=seconds_to_next_minute):
     the minute ends) or until anything public changes.
 
     Only a plain request is served from the cache: GET or HEAD with no query string and
-    no session cookie (a curator signed in to the admin gets the page made for them).
-    Only a 200 response is kept; errors pass through as they are.
+    no session cookie (a curator signed in to the admin gets the page made for them), so
+    a search is never kept, nor served from the cache. Only a 200 response is kept; errors
+    pass through as they are. While the database is down the page kept before is served.
     """
 
     @wraps(view)

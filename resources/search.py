@@ -22,6 +22,12 @@ and phrases from ``resources/synonyms.py`` are expanded into alternatives. Only 
 first ``MAX_QUERY_LENGTH`` characters and ``MAX_ATOMS`` words or phrases are read,
 so any input, however long or odd, makes one bounded query.
 
+Some text has nothing to search by: only punctuation or emoji, or only words so common
+that PostgreSQL's full-text search drops them ("what is this", "the", "it's"). Such a
+search is done as if no words were typed (``TextSearch.searches`` is False), and the page
+says so. "Near me" and its like name no place: they are taken out of the words
+(``TextSearch.near_me``), and a page without a place asks for one.
+
 On PostgreSQL, when nothing matches exactly, trigram similarity forgives typos
 ("alchoholics anonymus", "sobr living"). The SQLite path, for local development,
 matches whole words (and simple plurals) in ``search_document`` and has no typo
@@ -30,6 +36,7 @@ tolerance.
 
 import operator
 import re
+import unicodedata
 from contextlib import contextmanager
 from contextvars import ContextVar
 from functools import cache, cached_property, reduce
@@ -54,6 +61,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce
+from django.db.models.sql import Query
 from django.utils.translation import get_language
 
 from groups.models import SupportGroup
@@ -69,7 +77,15 @@ from resources.models import (
     TreatmentProgram,
 )
 from resources.public_cache import forget_public_pages
-from resources.synonyms import IGNORED_WORDS, LONGEST_PHRASE, WORD, expand, fold
+from resources.synonyms import (
+    IGNORED_WORDS,
+    LONGEST_PHRASE,
+    STOP_WORDS,
+    WORD,
+    expand,
+    fold,
+    words_of,
+)
 from resources.vocabularies import Vocabulary
 
 MAX_QUERY_LENGTH = 200
@@ -350,14 +366,89 @@ class _Chunk(NamedTuple):
         return not (self.negated or self.quoted)
 
 
+# Ways of saying "close to where I am", which name no place: taken out of the words.
+NEAR_ME = (
+    "near me",
+    "near by",
+    "nearby",
+    "near here",
+    "near my location",
+    "near where i am",
+    "close to me",
+    "closest to me",
+    "close by",
+    "around me",
+    "around here",
+    "in my area",
+    "cerca de mi",
+    "cerca de aqui",
+    "cerca de donde estoy",
+)
+
+
+def _letters(word):
+    # Each letter may carry accents, as it does in text decomposed to NFD ("mí").
+    return "".join(re.escape(letter) + "[\u0300-\u036f]*" for letter in word)
+
+
+_NEAR_ME = re.compile(
+    r"(?<![^\W_])(?:"
+    + "|".join(
+        r"[\W_]+".join(map(_letters, words_of(phrase)))
+        for phrase in sorted(NEAR_ME, key=len, reverse=True)
+    )
+    + r")(?![^\W_])",
+    re.IGNORECASE,
+)
+
+
+def strip_near_me(text):
+    """(``text`` without "near me" and its like, True if it had any), for the finder."""
+    decomposed = unicodedata.normalize("NFD", text)
+    rest = _NEAR_ME.sub(" ", decomposed)
+    if rest == decomposed:
+        return text, False
+    return unicodedata.normalize("NFC", rest), True
+
+
+_SPACE_AND_QUOTES = re.compile(r"[\s\"]+")
+
+
+class Reading(NamedTuple):
+    """What ``read_query`` makes of a visitor's text."""
+
+    query: tuple  # alternatives of atoms, as parse_query returns them
+    near_me: bool  # the text said "near me" (or the like), now taken out of it
+    other_text: bool  # something besides "near me" was typed
+    has_words: bool  # ... and it had letters or digits, not only punctuation or emoji
+
+
 def parse_query(text):
     """``text`` as alternatives (read: any of) of atoms (read: all of).
 
     "suboxone -online or \"al anon\"" gives two alternatives: (suboxone or its
     synonyms, and not online or its synonyms), or the phrase "al anon".
     """
+    return read_query(text).query
+
+
+def read_query(text):
+    """``text`` read as a ``Reading``: its query, and whether it asked for "near me"."""
+    folded = fold(text[:MAX_QUERY_LENGTH])
+    rest = _NEAR_ME.sub(" ", folded)
+    near_me = rest != folded
+    return Reading(
+        query=_parse(rest),
+        near_me=near_me,
+        # The quotes left of "\"near me\"" are not something else typed.
+        other_text=bool(_SPACE_AND_QUOTES.sub("", rest) if near_me else rest.strip()),
+        has_words=bool(WORD.search(rest)),
+    )
+
+
+def _parse(folded):
     branches = [[]]
-    for negated, quoted, chunk in _TOKEN.findall(fold(text[:MAX_QUERY_LENGTH])):
+    for negated, quoted, chunk in _TOKEN.findall(folded):
         if chunk == "or" and not negated:
             branches.append([])
             continue
@@ -397,7 +488,9 @@ def _atoms(chunks):
         elif chunk.words not in {(word,) for word in IGNORED_WORDS}:
             atoms.append(Atom((chunk.words,)))
         start = end
-    return atoms
+    # PostgreSQL drops its stop words even from quoted phrases ("the", "it's"): what is
+    # left of such an atom is nothing, on both databases.
+    return [atom for atom in atoms if not all(set(p) <= STOP_WORDS for p in atom.phrases)]
 
 
 # -"a phrase", "a phrase, -word, word. An unclosed quote runs to the end.
@@ -431,18 +524,64 @@ class TextSearch:
     """
 
     def __init__(self, text, scope):
-        self.query = parse_query(text or "")
+        self.text = text or ""
+        self.reading = read_query(self.text)
+        self.query = self.reading.query
         self.scope = scope
         self.postgresql = connections[scope.db].vendor == "postgresql"
 
-    def apply(self, queryset):
+    @property
+    def near_me(self):
+        """True when the text said "near me" (or the like), which is not searched."""
+        return self.reading.near_me
+
+    @cached_property
+    def searches(self):
+        """True when the text has words to search by; else it is searched as if empty.
+
+        Words PostgreSQL drops are known here (``STOP_WORDS``), except in text of letters
+        outside ASCII, where only PostgreSQL can tell: one small query asks it then.
+        """
         if not self.query:
+            return False
+        if self.postgresql and not _surely_has_lexemes(self.query):
+            return not self._empty_on_postgresql()
+        return True
+
+    @property
+    def ignored(self):
+        """True when words were typed (besides "near me") but none could be searched by."""
+        return self.reading.other_text and not self.searches
+
+    @property
+    def ignored_reason(self):
+        """Why: "common" (only very common words) or "no_words" (punctuation, emoji, or
+        signs that PostgreSQL does not count as letters)."""
+        if not self.ignored:
+            return None
+        return "common" if self.reading.has_words and not self.query else "no_words"
+
+    def apply(self, queryset):
+        """``queryset`` filtered by the text and annotated with ``rank`` (higher is better).
+
+        Without anything to search by, ``rank`` is the constant 0: order by it only when
+        ``searches`` (PostgreSQL refuses to order by a constant).
+        """
+        if not self.searches:
             return queryset.annotate(rank=Value(0.0, output_field=FloatField()))
         if not self.postgresql:
             return _search_sqlite(queryset, self.query)
         if self.forgives_typos:
             return queryset.filter(_any_of(self.typo_matches)).annotate(rank=self.typo_rank)
         return queryset.filter(self.exact_match).annotate(rank=self.exact_rank)
+
+    def _empty_on_postgresql(self):
+        query = Query(self.scope.model)
+        compiler = query.get_compiler(using=self.scope.db)
+        sql, params = compiler.compile(self.tsquery.resolve_expression(query))
+        with connections[self.scope.db].cursor() as cursor:
+            cursor.execute(f"SELECT numnode({sql})", params)
+            return cursor.fetchone()[0] == 0
 
     @cached_property
     def tsquery(self):
@@ -472,6 +611,22 @@ class TextSearch:
     def forgives_typos(self):
         """True when the text could be a typo and nothing in the scope matches it exactly."""
         return bool(self.typo_matches) and not self.scope.filter(self.exact_match).exists()
+
+
+def _surely_has_lexemes(query):
+    """True when some word of the query is one PostgreSQL keeps for sure.
+
+    A word of ASCII letters and digits that is not a stop word always leaves a lexeme; of
+    other letters (accents are folded away, but not other scripts) PostgreSQL's parser may
+    make nothing: "৴" is a letter to Python but not to PostgreSQL.
+    """
+    return any(
+        word.isascii() and word not in STOP_WORDS
+        for branch in query
+        for atom in branch
+        for phrase in atom.phrases
+        for word in phrase
+    )
 
 
 def _any_of(items):

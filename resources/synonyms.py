@@ -104,9 +104,9 @@ SYNONYMS = [
     synonyms("deaf", "asl", "american sign language"),
 ]
 
-# Words a search skips unless they are inside quotes: PostgreSQL's English stop words
-# (so both databases agree) and the filler of "find a therapist near me".
-_IGNORED = """
+# PostgreSQL's English stop words (its english.stop): its full-text search drops them,
+# even inside quotes, so a search skips them on both databases.
+_STOP_WORDS = """
     i me my myself we our ours ourselves you your yours yourself yourselves he him his
     himself she her hers herself it its itself they them their theirs themselves what which
     who whom this that these those am is are was were be been being have has had having do
@@ -115,9 +115,13 @@ _IGNORED = """
     off over under again further then once here there when where why how all any both each
     few more most other some such no nor not only own same so than too very s t can will
     just don should now
-    near nearby around area local find finding looking need want
 """
-IGNORED_WORDS = frozenset(_IGNORED.split())
+STOP_WORDS = frozenset(_STOP_WORDS.split())
+# Words a search also skips unless they are inside quotes: the filler of "find a therapist
+# near me".
+IGNORED_WORDS = STOP_WORDS | frozenset(
+    ["near", "nearby", "around", "area", "local", "find", "finding", "looking", "need", "want"]
+)
 
 
 def fold(text):

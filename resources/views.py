@@ -6,11 +6,13 @@ from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db.models import Prefetch
 from django.shortcuts import render
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.vary import vary_on_headers
 from django.views.generic import DetailView
 
 from groups.models import Meeting
 from moderation.models import with_pending_notice
+from recovery_site.input_checks import reads_its_own_parameters
 from resources.categories import ALL_FILTERS, CATEGORIES, KIND_NAMES, get_category_or_404
 from resources.counts import home_counts
 from resources.filtering import Problem
@@ -41,12 +43,18 @@ def home(request):
     return render(request, "resources/home.html", context)
 
 
-# The same URL answers htmx with only the results: caches must keep the two apart.
+# The same URL answers htmx with only the results: caches must keep the two apart. No
+# cache keeps a search at all: its address holds what and where someone looked for help.
+# Its form says, next to the field, what it could not read (a NUL, broken UTF-8).
+@reads_its_own_parameters
+@never_cache
 @vary_on_headers("HX-Request")
 def search(request):
     return find_help(request, category=None)
 
 
+@reads_its_own_parameters
+@never_cache
 @vary_on_headers("HX-Request")
 def browse(request, category):
     return find_help(request, category=get_category_or_404(category))
@@ -60,9 +68,10 @@ def find_help(request, category):
     filterset = ListingFilter(
         request.GET, listings, offered=category.filters if category else ALL_FILTERS
     )
-    page, page_problem, counts, problems = None, None, {}, []
+    page, page_problem, counts, problems, notes = None, None, {}, [], []
     status = HTTPStatus.OK
     if filterset.is_valid():
+        notes = filterset.notes(category)
         tally = filterset.tally()
         page, page_problem, status = paginate(request, ListingPaginator(filterset.qs, tally.total))
         if page_problem:
@@ -79,6 +88,7 @@ def find_help(request, category):
         "form": filterset.form,
         "page": page,
         "problems": problems,
+        "notes": notes,
         "page_problem": page_problem,
         "groups": filterset.groups(counts),
         "ticks": filterset.ticks(),

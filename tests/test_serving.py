@@ -30,23 +30,48 @@ def free_port():
         return sock.getsockname()[1]
 
 
-@pytest.fixture(scope="module")
-def static_root(tmp_path_factory):
-    root = tmp_path_factory.mktemp("staticfiles")
-    subprocess.run(
-        [sys.executable, "manage.py", "collectstatic", "--no-input"],
-        cwd=PROJECT_DIR,
-        env={**os.environ, **PRODUCTION, "STATIC_ROOT": str(root)},
-        check=True,
-        capture_output=True,
-        timeout=120,
-    )
+def collected_static(tmp_path_factory):
+    """A STATIC_ROOT filled by ``collectstatic``, once per test session (it takes a while)."""
+    root = tmp_path_factory.getbasetemp() / "staticfiles"
+    if not (root / "staticfiles.json").exists():
+        subprocess.run(
+            [sys.executable, "manage.py", "collectstatic", "--no-input"],
+            cwd=PROJECT_DIR,
+            env={**os.environ, **PRODUCTION, "STATIC_ROOT": str(root)},
+            check=True,
+            capture_output=True,
+            timeout=120,
+        )
     return root
 
 
+def migrated_sqlite_database(tmp_path_factory):
+    """The DATABASE_URL of an empty, migrated SQLite file, once per test session: a server
+    of its own that forms can write to, on either database the suite runs on."""
+    path = tmp_path_factory.getbasetemp() / "served.sqlite3"
+    url = f"sqlite:///{path}"
+    if not path.exists():
+        subprocess.run(
+            [sys.executable, "manage.py", "migrate", "--no-input"],
+            cwd=PROJECT_DIR,
+            env={**os.environ, **PRODUCTION, "DATABASE_URL": url},
+            check=True,
+            capture_output=True,
+            timeout=300,
+        )
+    return url
+
+
+@pytest.fixture(scope="module")
+def static_root(tmp_path_factory):
+    return collected_static(tmp_path_factory)
+
+
 class Server:
-    def __init__(self, port, log_path):
-        self.url = f"http://127.0.0.1:{port}"
+    def __init__(self, host, port, log_path):
+        self.host = host
+        self.port = port
+        self.url = f"http://{host}:{port}"
         self.log_path = log_path
 
     def get(self, path, **headers):
@@ -61,13 +86,15 @@ class Server:
 
 @contextmanager
 def gunicorn(static_root, log_dir, **environment):
-    """A real gunicorn with one worker, yielded once it answers."""
+    """A real gunicorn with one worker, yielded once it answers (on HOST, 127.0.0.1 unless
+    the environment given names another loopback address)."""
     port = free_port()
+    host = environment.get("HOST", "127.0.0.1")
     env = {
         **os.environ,
         **PRODUCTION,
         "STATIC_ROOT": str(static_root),
-        "HOST": "127.0.0.1",
+        "HOST": host,
         "PORT": str(port),
         "WEB_CONCURRENCY": "1",
         **environment,
@@ -81,7 +108,7 @@ def gunicorn(static_root, log_dir, **environment):
             stdout=log,
             stderr=subprocess.STDOUT,
         )
-    server = Server(port, log_path)
+    server = Server(host, port, log_path)
     try:
         # Generous: on a busy machine the first answer can take a while.
         deadline = time.monotonic() + 90

@@ -2,9 +2,11 @@
 
 import os
 import socket
+import sqlite3
 import subprocess
 import sys
 import time
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -96,6 +98,11 @@ def test_env_time_zone_refuses_unknown_zones(monkeypatch):
 
 def run_manage_check(**environment):
     """Start the project for real with the given environment, as a deployment would."""
+    return run_manage("check", **environment)
+
+
+def run_manage(*args, **environment):
+    """``manage.py`` with only the given settings, as in a shell where nothing else is set."""
     env = {
         key: value
         for key, value in os.environ.items()
@@ -103,7 +110,7 @@ def run_manage_check(**environment):
     }
     env.update(environment)
     return subprocess.run(
-        [sys.executable, "manage.py", "check"],
+        [sys.executable, "manage.py", *args],
         cwd=PROJECT_DIR,
         env=env,
         capture_output=True,
@@ -150,10 +157,12 @@ def test_env_example_lists_every_variable_settings_read():
         assert f"{name}=" in example, f"{name} is read by settings but missing from .env.example"
 
 
-def test_manage_py_defaults_to_development_mode_but_the_web_server_does_not():
-    result = run_manage_check()  # no DEBUG, no SECRET_KEY: a developer's shell
+def test_manage_py_like_the_web_server_runs_with_debug_off_unless_told():
+    result = run_manage_check()  # no DEBUG, no SECRET_KEY: a curator's shell on the server
 
-    assert result.returncode == 0, result.stderr
+    assert result.returncode != 0
+    assert "ImproperlyConfigured: SECRET_KEY must be set when DEBUG is off" in result.stderr
+    assert run_manage_check(DEBUG="true").returncode == 0  # what `make` sets
 
     env = {key: value for key, value in os.environ.items() if key not in {"DEBUG", "SECRET_KEY"}}
     server = subprocess.run(
@@ -166,6 +175,33 @@ def test_manage_py_defaults_to_development_mode_but_the_web_server_does_not():
     )
     assert server.returncode != 0
     assert "ImproperlyConfigured: SECRET_KEY must be set when DEBUG is off" in server.stderr
+
+
+def table_counts(database):
+    with closing(sqlite3.connect(database)) as db:
+        tables = [
+            name for (name,) in db.execute("SELECT name FROM sqlite_master WHERE type='table'")
+        ]
+        return {
+            table: db.execute(f'SELECT count(*) FROM "{table}"').fetchone()[0] for table in tables
+        }
+
+
+def test_load_demo_refuses_a_production_database_when_debug_is_not_set(tmp_path):
+    # The production environment as a curator's shell has it: DATABASE_URL and SECRET_KEY,
+    # and DEBUG simply not mentioned.
+    database = tmp_path / "production.sqlite3"
+    production = {"DATABASE_URL": f"sqlite:///{database}", "SECRET_KEY": "x" * 50}
+    migrated = run_manage("migrate", "--no-input", **production)
+    assert migrated.returncode == 0, migrated.stderr
+    before = table_counts(database)
+
+    result = run_manage("load_demo", **production)
+
+    assert result.returncode != 0
+    assert "load_demo fills the database with invented listings" in result.stderr
+    assert "only runs with DEBUG=true" in result.stderr
+    assert table_counts(database) == before
 
 
 # The cache (CACHE_URL)

@@ -2,12 +2,22 @@
 
 * A parameter we cannot use: 400 ``{"errors": {"parameter": ["message", …]}}``, plus
   ``"suggestions"`` (places we know) when ``near`` names a place we could not find.
-* Anything else (unknown slug, page past the end, too many requests): ``{"detail": "…"}``.
+* Anything else (unknown slug or address, page past the end, a method other than GET, too
+  many requests, a server error): ``{"detail": "…"}``.
+
+The site's error handlers (``handler404`` … in recovery_site/urls.py) answer JSON under
+/api/ and /hsds/ and the usual pages elsewhere; ``recovery_site.input_checks`` turns any
+other error there into JSON too.
 """
 
+from http import HTTPStatus
+
+from django.views import defaults
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
+
+from recovery_site.input_checks import is_api, json_error
 
 
 class BadParameters(exceptions.APIException):
@@ -38,3 +48,37 @@ def exception_handler(exc, context):
         detail = exc.detail if isinstance(exc.detail, dict) else {"non_field_errors": exc.detail}
         response.data = {"errors": detail}
     return response
+
+
+# The site's error handlers: JSON for the APIs, the site's pages elsewhere.
+
+
+def bad_request(request, exception):
+    if is_api(request):
+        return json_error(HTTPStatus.BAD_REQUEST, "The request could not be read.")
+    return defaults.bad_request(request, exception)
+
+
+def permission_denied(request, exception):
+    if is_api(request):
+        return json_error(HTTPStatus.FORBIDDEN, "This is not open to the public.")
+    return defaults.permission_denied(request, exception)
+
+
+def page_not_found(request, exception):
+    if is_api(request):
+        return json_error(
+            HTTPStatus.NOT_FOUND,
+            "There is nothing at this address. The API is described at /api/docs/ "
+            "and the HSDS API at /hsds/.",
+        )
+    return defaults.page_not_found(request, exception)
+
+
+def server_error(request):
+    if is_api(request):
+        return json_error(
+            HTTPStatus.INTERNAL_SERVER_ERROR,
+            "Something went wrong on our side. Please try again in a minute.",
+        )
+    return defaults.server_error(request)

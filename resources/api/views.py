@@ -5,8 +5,12 @@ Listings and meetings take the same parameters as the site's search and meeting 
 """
 
 from django.db.models import Prefetch
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
+from django.utils.decorators import method_decorator
+from django.views.decorators.cache import never_cache
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
+from drf_spectacular.views import SpectacularSwaggerSplitView
 from rest_framework import serializers
 from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
@@ -41,8 +45,10 @@ ERROR_404 = OpenApiResponse(
 )
 
 
+# No cache keeps a search: its address holds what and where someone looked for help.
+@method_decorator(never_cache, name="dispatch")
 class FilteredListView(GenericAPIView):
-    """A paginated list whose query string is read by ``filterset_class``."""
+    """A paginated list whose query string is read by ``filterset_class``; never cached."""
 
     pagination_class = Pagination
     filterset_class = None
@@ -216,3 +222,16 @@ class VocabularyListView(APIView):
                 "meeting_filters": _filter_choices(MeetingFilter),
             }
         )
+
+
+class APIDocsView(SpectacularSwaggerSplitView):
+    """The API's documentation page (Swagger UI).
+
+    Its page is an HTML template, which DRF's answer to OPTIONS (a JSON description of
+    the view) has none of: OPTIONS answers as Django's own views do, with ``Allow``.
+    """
+
+    def options(self, request, *args, **kwargs):
+        response = HttpResponse()
+        response["Content-Length"] = "0"
+        return response

@@ -12,6 +12,8 @@ a microsecond or two each) to find the one asked for.
 
 import uuid
 
+from django.utils.decorators import method_decorator
+from django.views.decorators.cache import never_cache
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -19,6 +21,7 @@ from rest_framework.views import APIView
 from groups.models import Meeting
 from resources.hsds import builders, ids, params
 from resources.models import Listing, Organization
+from resources.search import TextSearch
 from resources.vocabularies import Vocabulary
 
 HSDS_SPECIFICATION = "https://github.com/openreferral/specification/tree/3.0"
@@ -51,6 +54,10 @@ class HSDSView(APIView):
     schema = None
 
 
+# The lists take ``search``: no cache keeps what someone looked for.
+no_store = method_decorator(never_cache, name="dispatch")
+
+
 class RootView(HSDSView):
     def get(self, request):
         return Response(
@@ -78,8 +85,10 @@ def filtered_services(queryset, parameters):
     organization = parameters.get("organization_id")
     if organization:
         queryset = _of_organization(queryset, str(organization))
-    if parameters.get("search"):
-        return queryset.search(parameters["search"]).order_by("-rank", "name", "pk")
+    search = TextSearch(parameters.get("search"), queryset)
+    if search.searches:
+        return search.apply(queryset).order_by("-rank", "name", "pk")
+    # No words, or none to search by ("the", "?"): everything, by name.
     return queryset.order_by("name", "pk")
 
 
@@ -115,6 +124,7 @@ def _of_organization(queryset, organization):
     return queryset.none()
 
 
+@no_store
 class ServiceListView(HSDSView):
     def get(self, request):
         parameters = params.read(params.ServiceParameters, request)
@@ -135,6 +145,7 @@ class ServiceDetailView(HSDSView):
         return Response(builders.service(builders.services_queryset().get(pk=key)))
 
 
+@no_store
 class ServiceAtLocationListView(HSDSView):
     def get(self, request):
         parameters = params.read(params.ServiceParameters, request)
@@ -173,6 +184,7 @@ def _organizations(search):
     return real, own
 
 
+@no_store
 class OrganizationListView(HSDSView):
     def get(self, request):
         parameters = params.read(params.PageParameters, request)
@@ -213,6 +225,7 @@ class OrganizationDetailView(HSDSView):
         return Response(body)
 
 
+@no_store
 class TaxonomyListView(HSDSView):
     def get(self, request):
         parameters = params.read(params.PageParameters, request)
@@ -228,6 +241,7 @@ class TaxonomyDetailView(HSDSView):
         return Response(by_id[_find(id, by_id, str)])
 
 
+@no_store
 class TaxonomyTermListView(HSDSView):
     def get(self, request):
         parameters = params.read(params.TaxonomyTermParameters, request)
