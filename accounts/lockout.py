@@ -23,7 +23,6 @@ from django.shortcuts import render
 
 from recovery_site.clients import client_address, rate_key
 
-
 logger = logging.getLogger(__name__)
 
 

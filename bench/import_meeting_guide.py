@@ -29,7 +29,7 @@ django.setup()
 
 from django.db import connection, transaction  # noqa: E402
 
-from groups.importers.meeting_guide import import_feed  # noqa: E402
+from exchange.meeting_guide.importer import import_feed  # noqa: E402
 from groups.models import Meeting, Place, SupportGroup  # noqa: E402
 from resources.models import Term  # noqa: E402
 from resources.vocabularies import Vocabulary  # noqa: E402

@@ -125,7 +125,7 @@ def prepare_data(args):
     from django.core.management import call_command
     from django.db import connection
 
-    from resources.management.generate import generated_counts
+    from demo.generate import generated_counts
 
     call_command("migrate", verbosity=0)
     found = generated_counts()
@@ -190,28 +190,30 @@ def scenarios(args):
         return f"{path}?{urlencode(query)}" if query else path
 
     every = {
-        "home": [url("resources:home")],
-        "search-text": [url("resources:search", {"q": "suboxone"})],
+        "home": [url("directory:home")],
+        "search-text": [url("directory:search", {"q": "suboxone"})],
         "text-kind-radius": [
             url(
-                "resources:search",
+                "directory:search",
                 {"q": "suboxone", "kind": "clinician", "near": args.zip, "radius": 25},
             )
         ],
         "browse-near": [
             url(
-                "resources:browse",
+                "directory:browse",
                 {"near": args.zip, "sort": "distance"},
                 category="treatment-programs",
             )
         ],
-        "meeting-finder": [url("groups:meeting_finder", {"day": "today", "near": args.zip})],
+        "meeting-finder": [url("directory:meeting_finder", {"day": "today", "near": args.zip})],
         "listing-detail": [
-            url("resources:listing_detail", slug=slug) for slug in listings[:1000:5]
+            url("directory:listing_detail", slug=slug) for slug in listings[:1000:5]
         ],
-        "meeting-detail": [url("groups:meeting_detail", slug=slug) for slug in meetings[:1000:5]],
+        "meeting-detail": [
+            url("directory:meeting_detail", slug=slug) for slug in meetings[:1000:5]
+        ],
         "api-search": [url("api:listing-list", {"q": "suboxone", "near": args.zip})],
-        "feed-region": [url("groups:meeting_guide_feed", {"region": city})],
+        "feed-region": [url("exchange:meeting_guide_feed", {"region": city})],
     }
     if args.scenarios:
         wanted = args.scenarios.split(",")

@@ -447,7 +447,7 @@ class Meeting(TimeStampedModel):
         return f"{self.name} ({self.get_weekday_display()} {self.start_time:%H:%M})"
 
     def get_absolute_url(self):
-        return reverse("groups:meeting_detail", kwargs={"slug": self.slug})
+        return reverse("directory:meeting_detail", kwargs={"slug": self.slug})
 
     @property
     def is_archived(self):

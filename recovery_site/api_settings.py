@@ -12,10 +12,10 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
-    "DEFAULT_THROTTLE_CLASSES": ["resources.api.throttling.AnonymousRateThrottle"],
+    "DEFAULT_THROTTLE_CLASSES": ["opendata.api.throttling.AnonymousRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {"anon": "120/minute"},
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "EXCEPTION_HANDLER": "resources.api.errors.exception_handler",
+    "EXCEPTION_HANDLER": "opendata.api.errors.exception_handler",
     "UNAUTHENTICATED_USER": None,
 }
 

@@ -10,7 +10,7 @@ has them. Views marked ``@reads_its_own_parameters`` (the search and finder page
 forms say in plain words, next to the field, what they could not read) are left to do so.
 
 Under /api/ and /hsds/ every error is JSON: the API's own views and handlers
-(``resources.api.errors``) answer it already, and this middleware turns any other error
+(``opendata.api.errors``) answer it already, and this middleware turns any other error
 there (a 405 from a plain Django view, a third-party page) into ``{"detail": "…"}``.
 """
 
@@ -92,7 +92,7 @@ class InputChecks:
 def _bad_parameters(request, query, names):
     status = HTTPStatus.BAD_REQUEST
     if is_api(request):
-        # The shape of every API's 400 (resources/api/errors.py).
+        # The shape of every API's 400 (opendata/api/errors.py).
         return JsonResponse({"errors": {name: [UNREADABLE] for name in names}}, status=status)
     readable = "&".join(pair for pair in query.split("&") if not unreadable_parameters(pair))
     without = escape_uri_path(request.path) + (f"?{readable}" if readable else "")

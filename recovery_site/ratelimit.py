@@ -1,7 +1,7 @@
 """Sliding-window rate limits, counted in the shared cache: the one limiter of the site.
 
 Used by the suggestion and report forms (moderation/ratelimit.py), the API's throttle
-(resources/api/throttling.py) and the Meeting Guide feed (groups/feeds.py).
+(opendata/api/throttling.py) and the Meeting Guide feed (exchange/meeting_guide/feed.py).
 
 A request is allowed while fewer than ``limit`` were counted in the last ``window`` seconds.
 Requests are counted in buckets of ``window`` seconds, and the previous bucket's count is

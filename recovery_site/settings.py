@@ -55,9 +55,15 @@ INSTALLED_APPS = [
     "corsheaders",
     "simple_history",
     "import_export",
+    # From the bottom up: each app imports only those above it in this list
+    # (docs/architecture.md).
     "resources",
     "groups",
     "moderation",
+    "exchange",
+    "directory",
+    "opendata",
+    "demo",
     # Curators' accounts: sign-in lockout (axes) and the second step (django-otp, TOTP).
     "axes",
     "django_otp",
@@ -268,7 +274,8 @@ SUBMISSIONS_PER_HOUR = env_int("SUBMISSIONS_PER_HOUR", 5)
 # polls far less often than that).
 FEED_REQUESTS_PER_MINUTE = env_int("FEED_REQUESTS_PER_MINUTE", 60)
 # Where Meeting Guide feeds too large for the cache are written, one file per feed and
-# change of the data (groups/feed_files.py). A relative path is taken from the project.
+# change of the data (exchange/meeting_guide/feed_files.py). A relative path is taken from
+# the project folder.
 FEEDS_DIR = BASE_DIR / (env_str("FEEDS_DIR") or "var/feeds")
 # Days a suggestion or report keeps what its submitter wrote after a curator decides it
 # (open ones lose the follow-up email this long after arrival); `manage.py

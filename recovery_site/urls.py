@@ -3,7 +3,7 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
 
-from resources.api.views import APIDocsView
+from opendata.api.views import APIDocsView
 
 admin.site.site_header = "Recovery Support Directory — curators"
 admin.site.site_title = "Recovery Support Directory admin"
@@ -13,17 +13,17 @@ urlpatterns = [
     # The second sign-in step, before the admin's catch-all URL would take its paths.
     path(f"{settings.ADMIN_URL}two-step/", include("accounts.urls")),
     path(settings.ADMIN_URL, admin.site.urls),
-    path("api/v1/", include("resources.api.urls")),
+    path("api/v1/", include("opendata.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", APIDocsView.as_view(url_name="api-schema"), name="api-docs"),
-    path("hsds/", include("resources.hsds.urls")),
+    path("hsds/", include("opendata.hsds.urls")),
     path("", include("moderation.urls")),
-    path("", include("resources.urls")),
-    path("", include("groups.urls")),
+    path("", include("directory.urls")),
+    path("", include("exchange.urls")),
 ]
 
-# JSON under /api/ and /hsds/, the site's pages elsewhere (resources/api/errors.py).
-handler400 = "resources.api.errors.bad_request"
-handler403 = "resources.api.errors.permission_denied"
-handler404 = "resources.api.errors.page_not_found"
-handler500 = "resources.api.errors.server_error"
+# JSON under /api/ and /hsds/, the site's pages elsewhere (opendata/api/errors.py).
+handler400 = "opendata.api.errors.bad_request"
+handler403 = "opendata.api.errors.permission_denied"
+handler404 = "opendata.api.errors.page_not_found"
+handler500 = "opendata.api.errors.server_error"

@@ -21,9 +21,9 @@ class ResourcesConfig(AppConfig):
         # vocabulary table matches resources/vocabularies.py.
         post_migrate.connect(sync_vocabulary_terms, sender=self)
         self.connect_search_signals()
-        # The home counts' cache and the kept public pages are dropped on every save,
-        # including saves made by management commands, which never import the views.
-        from resources import counts, public_cache  # noqa: F401
+        # Kept public pages and figures (the home page's counts among them) are left
+        # behind on every save, including saves made by management commands.
+        from resources import public_cache
 
         public_cache.connect_signals()
 

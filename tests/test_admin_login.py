@@ -323,7 +323,7 @@ def test_administrators_see_a_curators_app_but_never_its_key(admin_client, alex)
 def test_the_second_step_leaves_public_pages_alone(client, alex):
     sign_in(client, "alex", "pw")
 
-    assert client.get(reverse("resources:home")).status_code == 200
+    assert client.get(reverse("directory:home")).status_code == 200
 
 
 @pytest.mark.django_db

@@ -20,8 +20,8 @@ from django.core.management.base import CommandError
 from django.db import transaction
 from django.db.models import Count
 
+from demo.demo_data import DEFAULT_DATA_DIR
 from groups.models import Attendance, Fellowship, Meeting, MeetingStatus, Place, SupportGroup
-from resources.management.demo_data import DEFAULT_DATA_DIR
 from resources.models import (
     Clinician,
     ClinicianRole,

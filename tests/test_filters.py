@@ -5,9 +5,9 @@ from decimal import Decimal
 import pytest
 from django.db.models import F
 
-from resources.categories import CATEGORIES, counts
-from resources.filtering import TickField
-from resources.filters import ListingFilter, Sort
+from directory.categories import CATEGORIES, counts
+from directory.filtering import TickField
+from directory.listing_filters import ListingFilter, Sort
 from resources.models import ClinicianRole, CommunityResourceType, Listing, ListingStatus
 from resources.vocabularies import Vocabulary
 from tests.factories import (

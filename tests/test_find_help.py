@@ -26,7 +26,7 @@ from tests.test_pages import ResourceParser, card_count, text_of
 
 pytestmark = pytest.mark.django_db
 
-SEARCH = reverse("resources:search")
+SEARCH = reverse("directory:search")
 
 DENVER = {
     "address_line1": "1550 Larimer St",
@@ -47,7 +47,7 @@ EDGEWATER = {
 
 
 def browse(slug):
-    return reverse("resources:browse", kwargs={"category": slug})
+    return reverse("directory:browse", kwargs={"category": slug})
 
 
 def get(client, url, status=200, **headers):
@@ -482,7 +482,7 @@ def test_htmx_and_the_location_script_load_only_on_find_help_pages(client):
             {"src": "/static/vendor/htmx/htmx.min.js", "defer": None},
             {"src": "/static/js/locate.js", "defer": None},
         ]
-    for url in [reverse("resources:home"), clinician.get_absolute_url()]:
+    for url in [reverse("directory:home"), clinician.get_absolute_url()]:
         assert "htmx" not in get(client, url)
 
 
@@ -516,7 +516,7 @@ def test_search_and_browse_set_no_cookies_and_load_nothing_from_elsewhere(client
 
 
 def test_home_has_a_search_box_for_what_and_where(client):
-    html = get(client, reverse("resources:home"))
+    html = get(client, reverse("directory:home"))
     form = re.search(r'<form class="search-box".*?</form>', html, re.DOTALL)[0]
     assert f'action="{SEARCH}"' in form and 'method="get"' in form
     assert 'name="q"' in form and 'name="near"' in form
@@ -528,7 +528,7 @@ def test_home_cards_link_to_browse_pages_with_live_counts(client):
     make_treatment_program(terms={Vocabulary.MEDICATION: ["methadone"]})
     make_support_group(fellowship=fellowship("Nar-Anon"))
     make_clinician(status=ListingStatus.DRAFT)
-    html = get(client, reverse("resources:home"))
+    html = get(client, reverse("directory:home"))
     assert card_count(html, "doctors-and-therapists") == 2
     assert card_count(html, "medication") == 2
     assert card_count(html, "peer-support-groups") == 1
@@ -603,7 +603,7 @@ def test_home_takes_three_queries(client, django_assert_num_queries):
     # 2. listed meetings counted
     # 3. fellowships counted
     with django_assert_num_queries(3):
-        get(client, reverse("resources:home"))
+        get(client, reverse("directory:home"))
 
 
 # Small helpers behind the cards
@@ -622,7 +622,7 @@ def test_home_takes_three_queries(client, django_assert_num_queries):
 def test_distances_are_said_plainly(distance, public, said):
     from types import SimpleNamespace
 
-    from resources.templatetags.find_help import how_far
+    from directory.templatetags.find_help import how_far
 
     assert how_far(SimpleNamespace(distance=distance, address_is_public=public)) == said
 

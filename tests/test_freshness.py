@@ -23,9 +23,9 @@ def test_listings_past_the_stale_age_leave_search_and_browse_but_keep_their_page
     stale = make_clinician(name="Stale Counseling", last_verified_on=days_ago(731))
     never = make_clinician(name="Never Checked Counseling", last_verified_on=None)
 
-    search = client.get(reverse("resources:search"), {"q": "counseling"}).content.decode()
+    search = client.get(reverse("directory:search"), {"q": "counseling"}).content.decode()
     browse = client.get(
-        reverse("resources:browse", args=["doctors-and-therapists"])
+        reverse("directory:browse", args=["doctors-and-therapists"])
     ).content.decode()
     api = client.get("/api/v1/listings/", {"q": "counseling"}).json()
 

@@ -41,12 +41,13 @@ from django.urls import NoReverseMatch, URLPattern, URLResolver, get_resolver, r
 from hypothesis import HealthCheck, given, seed, settings
 from hypothesis import strategies as st
 
+from directory.categories import CATEGORIES
+from directory.listing_filters import ListingFilter
+from directory.meeting_filters import MeetingFilter
+from exchange.hsds import builders, ids
 from groups.fellowships import FELLOWSHIPS
-from groups.filters import MeetingFilter
 from groups.models import Attendance, Fellowship, Meeting
-from resources.categories import CATEGORIES
-from resources.filters import ListingFilter
-from resources.hsds import builders, ids, params
+from opendata.hsds import params
 from resources.vocabularies import Vocabulary
 from tests import factories
 from tests.test_search import build_directory
@@ -271,11 +272,11 @@ LISTING_PARAMETERS = list(ListingFilter.base_filters)
 MEETING_PARAMETERS = list(MeetingFilter.base_filters)
 API_PAGES = ["page", "page_size"]
 PARAMETERS = {
-    "resources:search": [*LISTING_PARAMETERS, "page"],
-    "resources:browse": [*LISTING_PARAMETERS, "page"],
+    "directory:search": [*LISTING_PARAMETERS, "page"],
+    "directory:browse": [*LISTING_PARAMETERS, "page"],
     "api:listing-list": [*LISTING_PARAMETERS, *API_PAGES],
-    "groups:meeting_finder": [*MEETING_PARAMETERS, "page"],
-    "groups:meeting_calendar": MEETING_PARAMETERS,
+    "directory:meeting_finder": [*MEETING_PARAMETERS, "page"],
+    "directory:meeting_calendar": MEETING_PARAMETERS,
     "api:meeting-list": [*MEETING_PARAMETERS, *API_PAGES],
     "api:fellowship-list": API_PAGES,
     "hsds:service-list": list(params.ServiceParameters.base_fields),
@@ -283,7 +284,7 @@ PARAMETERS = {
     "hsds:organization-list": list(params.PageParameters.base_fields),
     "hsds:taxonomy-list": list(params.PageParameters.base_fields),
     "hsds:taxonomy-term-list": list(params.TaxonomyTermParameters.base_fields),
-    "groups:meeting_guide_feed": ["fellowship", "region"],
+    "exchange:meeting_guide_feed": ["fellowship", "region"],
 }
 ANYWHERE = [
     "q",
@@ -413,8 +414,8 @@ FUZZ = settings(
 
 def test_every_public_address_is_fuzzed():
     names = {endpoint.name for endpoint in ENDPOINTS}
-    assert {"resources:search", "resources:browse", "groups:meeting_finder"} <= names
-    assert {"api:listing-list", "hsds:service-list", "groups:meeting_guide_feed"} <= names
+    assert {"directory:search", "directory:browse", "directory:meeting_finder"} <= names
+    assert {"api:listing-list", "hsds:service-list", "exchange:meeting_guide_feed"} <= names
     assert not any(name.startswith("admin") for name in names)
     # Every view that reads parameters of its own has its names listed here.
     assert set(PARAMETERS) <= names

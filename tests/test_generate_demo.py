@@ -5,8 +5,8 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
 
+from demo.generate import ORGANIZATION_SLUG_PREFIX, SOURCE
 from groups.models import Attendance, Fellowship, Meeting, Place, SupportGroup
-from resources.management.generate import ORGANIZATION_SLUG_PREFIX, SOURCE
 from resources.models import (
     Clinician,
     ClinicianRole,

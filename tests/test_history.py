@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from django.urls import reverse
 
-from groups.importers.meeting_guide import import_feed
+from exchange.meeting_guide.importer import import_feed
 from groups.models import Fellowship, Meeting, MeetingStatus, Place, SupportGroup
 from resources.models import (
     Clinician,

@@ -12,7 +12,7 @@ from resources.models import Listing, ListingStatus
 from resources.vocabularies import Vocabulary
 from tests.factories import make_clinician, make_meeting, make_treatment_program, term
 
-HOME = reverse("resources:home")
+HOME = reverse("directory:home")
 
 pytestmark = pytest.mark.django_db
 

@@ -14,8 +14,8 @@ from jsonschema import Draft202012Validator, FormatChecker
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
+from exchange.hsds import ids
 from groups.models import MeetingFrequency
-from resources.hsds import ids
 from resources.models import Listing, ListingStatus, OpeningHours
 from resources.vocabularies import Vocabulary
 from tests import factories

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
+from exchange.hsds import ids
+from exchange.hsds.export import TABLES
 from groups.models import MeetingFrequency
-from resources.hsds import ids
-from resources.hsds.export import TABLES
 from resources.models import ListingStatus, OpeningHours
 from resources.vocabularies import Vocabulary
 from tests import factories

@@ -17,8 +17,8 @@ from tests.factories import make_curator, make_meeting, make_support_group
 pytestmark = pytest.mark.django_db
 
 MEETINGS = reverse("admin:groups_meeting_changelist")
-FEED = reverse("groups:meeting_guide_feed")
-FINDER = reverse("groups:meeting_finder")
+FEED = reverse("exchange:meeting_guide_feed")
+FINDER = reverse("directory:meeting_finder")
 GOOD_FEED = Path(__file__).parent / "data" / "meeting_guide" / "good.json"
 
 
@@ -189,10 +189,10 @@ def test_archived_meetings_are_shown_nowhere(client, curator_client):
     assert kept.name in finder and gone.name not in finder
     feed = [entry["slug"] for entry in client.get(FEED).json()]
     assert feed == ["kept"]
-    calendar = client.get(reverse("groups:meeting_calendar"), {"day": "any"}).text
+    calendar = client.get(reverse("directory:meeting_calendar"), {"day": "any"}).text
     assert kept.name in calendar and gone.name not in calendar
     assert client.get(gone.get_absolute_url()).status_code == 404
-    assert client.get(reverse("groups:meeting_ics", args=[gone.slug])).status_code == 404
+    assert client.get(reverse("directory:meeting_ics", args=[gone.slug])).status_code == 404
     group_page = client.get(group.get_absolute_url()).text
     assert kept.name in group_page and gone.name not in group_page
 

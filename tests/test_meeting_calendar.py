@@ -60,7 +60,7 @@ def events(lines):
 
 def test_weekly_tuesday_meeting(client):
     meeting = make_meeting(name="Tuesday night", weekday=2, start_time=time(19))
-    response = download(client, reverse("groups:meeting_ics", args=[meeting.slug]))
+    response = download(client, reverse("directory:meeting_ics", args=[meeting.slug]))
     assert response["Content-Type"] == "text/calendar; charset=utf-8"
     assert response["Content-Disposition"] == f'attachment; filename="{meeting.slug}.ics"'
     lines = unfold(response.content)

@@ -12,8 +12,8 @@ from django.db import connections
 from django.test import Client, RequestFactory
 from django.urls import reverse
 
-from groups import feeds
-from groups.importers.meeting_guide import import_feed
+from exchange.meeting_guide import feed as feeds
+from exchange.meeting_guide.importer import import_feed
 from groups.models import Attendance, Meeting, MeetingFrequency, MeetingStatus, Place, SupportGroup
 from resources.models import ListingStatus, LocationPrecision, known_time_zones
 from tests.factories import (
@@ -25,7 +25,7 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 
-FEED = reverse("groups:meeting_guide_feed")
+FEED = reverse("exchange:meeting_guide_feed")
 TYPE_CODES = set(
     json.loads((Path(__file__).parents[1] / "resources/data/meeting_guide_types.json").read_text())
 )

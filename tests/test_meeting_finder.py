@@ -10,9 +10,9 @@ from django.http import QueryDict
 from django.urls import reverse
 from django.utils import timezone
 
-from groups.filters import MeetingFilter
+from directory.meeting_filters import MeetingFilter
+from directory.templatetags.meetings import distance_text
 from groups.models import Attendance, Meeting, MeetingFrequency, MeetingStatus
-from groups.templatetags.meetings import distance_text
 from resources.geo import EARTH_RADIUS_MILES, Location
 from tests.factories import fellowship, make_meeting, make_place, make_support_group
 
@@ -22,7 +22,7 @@ CHICAGO = ZoneInfo("America/Chicago")
 # Tuesday 2026-11-24, noon in Chicago.
 NOON_TUESDAY = datetime(2026, 11, 24, 12, tzinfo=CHICAGO)
 MONDAY, TUESDAY, WEDNESDAY = 1, 2, 3
-FINDER = reverse("groups:meeting_finder")
+FINDER = reverse("directory:meeting_finder")
 # Denver's centre, far from the factories' Chicago address.
 DENVER = {"city": "Denver", "region": "CO", "postal_code": "80202", "latitude": "39.750000"}
 
@@ -359,7 +359,7 @@ def test_finder_sets_no_cookie_and_offers_the_feed_and_a_calendar(client):
     response = find(client, "day=2")
     assert "Set-Cookie" not in response.headers
     html = response.content.decode()
-    feed = reverse("groups:meeting_guide_feed")
+    feed = reverse("exchange:meeting_guide_feed")
     assert (
         f'<link rel="alternate" type="application/json" title="Meeting Guide" href="{feed}">'
         in html
@@ -450,9 +450,9 @@ def test_filterset_with_plain_data():
 def test_fellowship_list_and_page(client):
     group = make_support_group(name="Lincoln Park Group")
     make_support_group(name="Hidden group", status="draft")
-    html = client.get(reverse("groups:fellowship_list")).content.decode()
+    html = client.get(reverse("directory:fellowship_list")).content.decode()
     assert "Alcoholics Anonymous" in html and "SMART Recovery" in html
-    response = client.get(reverse("groups:fellowship_detail", args=["alcoholics-anonymous"]))
+    response = client.get(reverse("directory:fellowship_detail", args=["alcoholics-anonymous"]))
     html = response.content.decode()
     assert "12-step" in html and "People in recovery" in html
     assert "aa.org" in html
@@ -466,7 +466,7 @@ def test_fellowship_page_queries(client, django_assert_num_queries):
         make_support_group()
     # 1 the fellowship, 2 its published groups.
     with django_assert_num_queries(2):
-        client.get(reverse("groups:fellowship_detail", args=["alcoholics-anonymous"]))
+        client.get(reverse("directory:fellowship_detail", args=["alcoholics-anonymous"]))
 
 
 def test_group_page_shows_monthly_meetings_by_week(client, django_assert_num_queries):

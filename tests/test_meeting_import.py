@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
-from groups.importers.meeting_guide import SOURCE, FeedError, import_feed, read_feed
+from exchange.meeting_guide.importer import SOURCE, FeedError, import_feed, read_feed
 from groups.models import Attendance, Meeting, MeetingStatus, Place, SupportGroup
 from resources.models import ListingStatus, LocationPrecision
 from tests.factories import fellowship, make_community_resource, make_meeting

@@ -64,8 +64,8 @@ def test_pages_that_must_be_made_answer_503_with_the_crisis_numbers(client):
     listing = make_clinician(name="Lakeside Counseling")
 
     with database_unreachable():
-        search = client.get(reverse("resources:search"), {"q": "counseling"})
-        meetings = client.get(reverse("groups:meeting_finder"))
+        search = client.get(reverse("directory:search"), {"q": "counseling"})
+        meetings = client.get(reverse("directory:meeting_finder"))
         # Its page was never kept, so there is nothing to fall back on.
         never_kept = client.get(listing.get_absolute_url())
 
@@ -116,7 +116,7 @@ def test_a_kept_listing_page_past_its_minute_is_served_while_the_database_is_dow
 @pytest.mark.django_db(transaction=True)
 def test_a_search_is_never_served_from_a_cache_even_while_the_database_is_down(client):
     make_clinician(name="Lakeside Counseling")
-    search = reverse("resources:search") + "?q=lakeside"
+    search = reverse("directory:search") + "?q=lakeside"
     assert "Lakeside Counseling" in client.get(search).text
 
     with database_unreachable():

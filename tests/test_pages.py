@@ -12,6 +12,7 @@ import pytest
 from django.template.loader import render_to_string
 from django.urls import reverse
 
+from directory.templatetags.directory import dialable, next_occurrence
 from groups.models import Attendance, Fellowship, MeetingStatus
 from resources.models import (
     ClinicianRole,
@@ -23,7 +24,6 @@ from resources.models import (
     SoberHomeCertification,
     Weekday,
 )
-from resources.templatetags.directory import dialable, next_occurrence
 from resources.vocabularies import Vocabulary
 from tests.factories import (
     make_clinician,
@@ -106,9 +106,9 @@ def every_page_url():
     clinician = make_clinician()
     meeting = make_meeting(types=["O"])
     return [
-        reverse("resources:home"),
-        reverse("resources:about"),
-        reverse("resources:privacy"),
+        reverse("directory:home"),
+        reverse("directory:about"),
+        reverse("directory:privacy"),
         clinician.get_absolute_url(),
         meeting.group.get_absolute_url(),
         meeting.get_absolute_url(),
@@ -138,8 +138,8 @@ def test_every_page_has_landmarks_and_a_skip_link(client):
         assert '<a class="skip-link" href="#main">' in html
         assert '<main id="main"' in html
         assert "<header" in html and "<nav" in html and "<footer" in html
-        assert f'href="{reverse("resources:about")}"' in html
-        assert f'href="{reverse("resources:privacy")}"' in html
+        assert f'href="{reverse("directory:about")}"' in html
+        assert f'href="{reverse("directory:privacy")}"' in html
 
 
 def test_anonymous_visitors_get_no_cookies(client):
@@ -179,7 +179,7 @@ def test_pages_load_nothing_from_other_hosts_and_run_no_javascript(client):
 def test_not_found_page_offers_a_way_home(client):
     html = page(client, "/listings/no-such-listing/", status=404)
     assert "We can’t find that page" in html
-    assert f'href="{reverse("resources:home")}"' in html
+    assert f'href="{reverse("directory:home")}"' in html
 
 
 def test_server_error_page_renders_without_any_context():
@@ -200,7 +200,7 @@ def test_home_counts_only_published_listings_of_each_kind(client):
     make_treatment_program()
     make_helpline(status=ListingStatus.PENDING_REVIEW)
 
-    html = page(client, reverse("resources:home"))
+    html = page(client, reverse("directory:home"))
 
     assert card_count(html, "doctors-and-therapists") == 2
     assert card_count(html, "treatment-programs") == 1
@@ -218,7 +218,7 @@ def test_home_counts_only_published_listings_of_each_kind(client):
         ("peer-support-groups", "Peer support groups"),
         ("family-and-friends", "Help for family and friends"),
     ]:
-        browse = reverse("resources:browse", kwargs={"category": slug})
+        browse = reverse("directory:browse", kwargs={"category": slug})
         assert f'<h3><a href="{browse}">{label}</a></h3>' in html
 
 
@@ -230,7 +230,7 @@ def test_home_counts_listed_weekly_meetings_and_fellowships(client):
     make_meeting(group=group, status=MeetingStatus.TEMPORARILY_CLOSED)
     make_meeting(group=make_support_group(status=ListingStatus.DRAFT))
 
-    html = page(client, reverse("resources:home"))
+    html = page(client, reverse("directory:home"))
 
     assert card_count(html, "peer-support-groups") == 1
     assert card_count(html, "meetings") == 2
@@ -245,21 +245,21 @@ def test_home_takes_three_queries_whatever_the_data(client, django_assert_num_qu
     # 2. listed meetings counted
     # 3. fellowships counted
     with django_assert_num_queries(3):
-        client.get(reverse("resources:home"))
+        client.get(reverse("directory:home"))
 
 
 # About and privacy
 
 
 def test_about_says_listings_are_checked_with_a_date(client):
-    html = text_of(page(client, reverse("resources:about")))
+    html = text_of(page(client, reverse("directory:about")))
     assert "checked by a curator" in html
     assert "Last checked" in html
 
 
 def test_privacy_says_nothing_is_collected(client, django_assert_num_queries):
     with django_assert_num_queries(0):
-        html = text_of(page(client, reverse("resources:privacy")))
+        html = text_of(page(client, reverse("directory:privacy")))
     assert "We collect nothing about you" in html
     assert "No cookies." in html
     assert "No tracking and no analytics." in html
@@ -295,8 +295,8 @@ def test_listing_has_breadcrumbs_home_kind_name(client):
     listing = make_treatment_program(name="Lakeview Recovery Clinic")
     html = page(client, listing.get_absolute_url())
     crumbs = re.search(r'<nav aria-label="Breadcrumb".*?</nav>', html, re.DOTALL).group(0)
-    assert f'href="{reverse("resources:home")}">Home</a>' in crumbs
-    browse = reverse("resources:browse", kwargs={"category": "treatment-programs"})
+    assert f'href="{reverse("directory:home")}">Home</a>' in crumbs
+    browse = reverse("directory:browse", kwargs={"category": "treatment-programs"})
     assert f'<li><a href="{browse}">Treatment programs</a></li>' in crumbs
     assert 'aria-current="page">Lakeview Recovery Clinic</a>' in crumbs
 
@@ -661,7 +661,7 @@ def test_meeting_shows_group_fellowship_place_and_breadcrumbs(client):
     assert "How to find the room: Side door on Elm St." in where
     assert "openstreetmap.org/directions?to=41.924800,-87.641400" in section(html, "where-heading")
     crumbs = re.search(r'<nav aria-label="Breadcrumb".*?</nav>', html, re.DOTALL).group(0)
-    browse = reverse("resources:browse", kwargs={"category": "peer-support-groups"})
+    browse = reverse("directory:browse", kwargs={"category": "peer-support-groups"})
     assert f'<li><a href="{browse}">Peer support groups</a></li>' in crumbs
     assert 'aria-current="page">Tuesday Night Step</a>' in crumbs
 

@@ -112,7 +112,7 @@ def test_signed_in_curators_and_query_strings_get_a_fresh_page(client, django_as
 
 def test_searches_are_never_kept(client):
     make_clinician(name="Lakeside Counseling", city="Chicago")
-    client.get(reverse("resources:search"), {"q": "lakeside", "near": "60614"})
+    client.get(reverse("directory:search"), {"q": "lakeside", "near": "60614"})
 
     keys = " ".join(django_cache_keys())
     assert "lakeside" not in keys.lower()
@@ -150,4 +150,4 @@ def test_an_unreachable_cache_serves_fresh_pages_and_keeps_saves(client, setting
     listing = make_clinician(name="Saved while the cache was down")
 
     assert "Saved while the cache was down" in client.get(listing.get_absolute_url()).text
-    assert client.get(reverse("resources:home")).status_code == 200
+    assert client.get(reverse("directory:home")).status_code == 200

@@ -24,7 +24,7 @@ pytestmark = pytest.mark.django_db
 LISTINGS = reverse("api:listing-list")
 VOCABULARIES = reverse("api:vocabularies")
 HSDS_SERVICES = reverse("hsds:service-list")
-FEED = reverse("groups:meeting_guide_feed")
+FEED = reverse("exchange:meeting_guide_feed")
 HOUR = 60 * 60
 # Some clock hour, far from the real time: the limiter never reads the clock when told.
 ON_THE_HOUR = 500_000 * HOUR

@@ -298,7 +298,7 @@ def test_an_erased_submission_reads_as_erased_in_the_queue(admin_client):
 
 def test_the_privacy_page_says_how_long_details_are_kept(client, settings):
     settings.SUBMISSION_RETENTION_DAYS = 90
-    page = client.get(reverse("resources:privacy")).text
+    page = client.get(reverse("directory:privacy")).text
     assert "is kept for 90 days" in page
     assert "If nobody has decided after 90 days, your email is erased" in page
 

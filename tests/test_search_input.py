@@ -16,7 +16,7 @@ from django.db import connection, transaction
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from resources.categories import CATEGORIES
+from directory.categories import CATEGORIES
 from resources.models import Listing
 from resources.search import TextSearch, read_query, strip_near_me
 from tests import factories
@@ -322,11 +322,11 @@ def test_errors_of_the_apis_are_json(client, method, url, status):
 
 def test_a_server_error_of_the_api_is_json_and_of_a_page_is_the_page(directory):
     client = Client(raise_request_exception=False)
-    with mock.patch("resources.api.views.VocabularyListView.get", side_effect=RuntimeError):
+    with mock.patch("opendata.api.views.VocabularyListView.get", side_effect=RuntimeError):
         response = client.get("/api/v1/vocabularies/")
     assert response.status_code == 500
     assert "went wrong on our side" in response.json()["detail"]
-    with mock.patch("resources.views.home_counts", side_effect=RuntimeError):
+    with mock.patch("directory.views.listings.home_counts", side_effect=RuntimeError):
         response = client.get("/")
     assert response.status_code == 500
     assert response["Content-Type"].startswith("text/html")

@@ -55,12 +55,12 @@ def test_suggest_page_has_a_labelled_form_and_is_linked_from_every_page(client):
         assert label in html
     assert 'name="csrfmiddlewaretoken"' in html
     assert f'<a href="{SUGGEST}">Suggest a resource</a>' in client.get("/about/").content.decode()
-    home = client.get(reverse("resources:home")).content.decode()
+    home = client.get(reverse("directory:home")).content.decode()
     assert f'href="{SUGGEST}"' in home
 
 
 def test_only_the_form_page_sets_a_cookie_and_it_is_the_csrf_one(client):
-    assert not client.get(reverse("resources:home")).cookies
+    assert not client.get(reverse("directory:home")).cookies
     assert set(client.get(SUGGEST).cookies) == {"csrftoken"}
 
 

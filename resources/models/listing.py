@@ -341,7 +341,7 @@ class Listing(TimeStampedModel, Address):
         return super().delete(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse("resources:listing_detail", kwargs={"slug": self.slug})
+        return reverse("directory:listing_detail", kwargs={"slug": self.slug})
 
     def status_change_error(self, new_status, old_status=None):
         """Why the status cannot go from ``old_status`` (default: the stored one) to

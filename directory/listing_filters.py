@@ -1,0 +1,501 @@
+"""The search and browse filters: one FilterSet reads the whole query string of a search.
+
+How choices combine:
+
+* Within one filter the ticked choices are alternatives (OR): ``payment=medicaid&
+  payment=medicare`` finds listings that take Medicaid or Medicare. People tick several
+  to say "any of these is fine for me".
+* Different filters must all hold (AND): ``payment=medicaid&language=es`` finds listings
+  that take Medicaid and speak Spanish.
+* A filter that only one kind of listing has (clinician role, accepting new clients,
+  fellowship, beds available) shows only that kind.
+* ``remote`` adds, to the listings within ``radius`` of ``near``, the online and phone
+  services that serve the place's state; they have no distance.
+
+Nothing is silently dropped: a value that is not one of the choices makes the form invalid,
+and the page says so (see ``problems``). Choices come from constants that mirror the
+database (``TERMS`` and the seeded ``FELLOWSHIPS``), so building and checking the form costs
+no query.
+"""
+
+from dataclasses import dataclass
+from functools import cached_property
+
+import django_filters as filters
+from django.core.exceptions import ValidationError
+from django.db import connections
+from django.db.models import F, OuterRef, Q, Subquery
+from django.utils.translation import gettext_lazy as _
+
+from directory.categories import ALL_FILTERS, KIND_NAMES, tagged
+from directory.filtering import (
+    ChoicesFilter,
+    Note,
+    Option,
+    PlaceSearchFilterSet,
+    TickFilter,
+    near_me_note,
+    used_by_other_filters,
+)
+from groups.fellowships import FELLOWSHIPS
+from resources import geo
+from resources.models import ClinicianRole, Listing, Term
+from resources.search import TextSearch, strip_near_me
+from resources.vocabularies import TERMS, Vocabulary
+
+# The vocabulary filters: the parameter is the vocabulary's own code.
+VOCABULARY_FILTERS = (
+    Vocabulary.PAYMENT,
+    Vocabulary.MEDICATION,
+    Vocabulary.SUBSTANCE,
+    Vocabulary.POPULATION,
+    Vocabulary.LANGUAGE,
+    Vocabulary.ACCESSIBILITY,
+)
+# Filters whose choices get a count next to them.
+COUNTED_FILTERS = ("kind", "role", "fellowship", *VOCABULARY_FILTERS)
+# Single checkboxes, shown together under "Show only".
+TICK_FILTERS = ("new_clients", "beds", "open_now", "open_24_7")
+
+
+class Sort:
+    RELEVANCE = "relevance"
+    DISTANCE = "distance"
+    NAME = "name"
+    CHOICES = [
+        (RELEVANCE, _("Best match")),
+        (DISTANCE, _("Nearest first")),
+        (NAME, _("Name, A to Z")),
+    ]
+
+
+DELIVERY_CHOICES = [
+    ("in_person", _("In person")),
+    ("online", _("Online or video")),
+    ("phone", _("By phone")),
+]
+DELIVERY_FIELDS = {
+    "in_person": "offers_in_person",
+    "online": "offers_online",
+    "phone": "offers_phone",
+}
+
+# The query-string change behind "Clear all filters": the search words and place stay.
+CLEAR_FILTERS = dict.fromkeys(ALL_FILTERS) | {"page": None}
+
+
+@dataclass(frozen=True)
+class FilterGroup:
+    """A filter with several choices, shown as a group of checkboxes."""
+
+    name: str
+    legend: str
+    options: list
+    errors: list
+
+    @property
+    def any_checked(self):
+        return any(option.checked for option in self.options)
+
+
+@dataclass(frozen=True)
+class Tick:
+    """A filter shown as one checkbox."""
+
+    name: str
+    label: str
+    checked: bool
+    errors: list
+
+
+class ListingFilter(PlaceSearchFilterSet):
+    remote = TickFilter(
+        label=_("Also show phone and online help for my state"), method=used_by_other_filters
+    )
+    kind = ChoicesFilter(
+        label=_("Kind of help"),
+        choices=list(KIND_NAMES.items()),
+        field_name="kind",
+        what=_("a kind of help"),
+    )
+    role = ChoicesFilter(
+        label=_("Kind of professional"),
+        choices=ClinicianRole.choices,
+        field_name="clinician__role",
+        what=_("a kind of professional"),
+    )
+    fellowship = ChoicesFilter(
+        label=_("Fellowship"),
+        choices=[(f["slug"], f["name"]) for f in FELLOWSHIPS],
+        field_name="supportgroup__fellowship__slug",
+        what=_("a fellowship"),
+    )
+    delivery = ChoicesFilter(
+        label=_("How you get help"),
+        choices=DELIVERY_CHOICES,
+        method="filter_delivery",
+        what=_("a way to get help"),
+    )
+    new_clients = TickFilter(
+        label=_("Taking new clients"), field_name="clinician__accepting_new_clients"
+    )
+    beds = TickFilter(label=_("Has open beds"), method="filter_beds")
+    open_now = TickFilter(label=_("Open now"), method="filter_open_now")
+    open_24_7 = TickFilter(label=_("Open 24 hours, 7 days"), field_name="open_24_7")
+    payment = ChoicesFilter(
+        label=_("Payment"),
+        choices=TERMS[Vocabulary.PAYMENT],
+        method="filter_terms",
+        what=_("a payment option"),
+    )
+    medication = ChoicesFilter(
+        label=_("Medication for addiction"),
+        choices=TERMS[Vocabulary.MEDICATION],
+        method="filter_terms",
+        what=_("a medication"),
+    )
+    substance = ChoicesFilter(
+        label=_("Help with"),
+        choices=TERMS[Vocabulary.SUBSTANCE],
+        method="filter_terms",
+        what=_("a substance"),
+    )
+    population = ChoicesFilter(
+        label=_("Who it is for"),
+        choices=TERMS[Vocabulary.POPULATION],
+        method="filter_terms",
+        what=_("a group of people"),
+    )
+    language = ChoicesFilter(
+        label=_("Language"),
+        choices=TERMS[Vocabulary.LANGUAGE],
+        method="filter_terms",
+        what=_("a language"),
+    )
+    accessibility = ChoicesFilter(
+        label=_("Accessibility"),
+        choices=TERMS[Vocabulary.ACCESSIBILITY],
+        method="filter_terms",
+        what=_("an accessibility feature"),
+    )
+    sort = filters.TypedChoiceFilter(
+        label=_("Sort by"),
+        choices=Sort.CHOICES,
+        empty_value="",
+        method=used_by_other_filters,
+        error_messages={"invalid_choice": _("Choose how to sort from the list.")},
+    )
+
+    def __init__(self, data=None, queryset=None, *, offered=ALL_FILTERS, **kwargs):
+        if queryset is None:
+            queryset = Listing.objects.published()
+        super().__init__(data, queryset, **kwargs)
+        self.offered = offered
+
+    # Filtering
+
+    def filter_queryset(self, queryset):
+        # The counted choices come last, so that the tally can start from the listings
+        # that meet every other filter without building them again.
+        data = self.form.cleaned_data
+        chosen = self.counted_choices()
+        self._uncounted = self._filtered(
+            queryset, {name: value for name, value in data.items() if name not in chosen}
+        )
+        return self.ordered(self._filtered(self._uncounted, chosen))
+
+    def _filtered(self, queryset, data):
+        for name, value in data.items():
+            queryset = self.filters[name].filter(queryset, value)
+        return queryset
+
+    @cached_property
+    def text_search(self):
+        """The search words, read once, however many times the option counts filter again:
+        whether typos are forgiven is decided by one query over the page's starting set."""
+        return TextSearch(self.text, self.queryset)
+
+    @property
+    def searched_text(self):
+        """The words as searched, for the page to repeat: without "near me" and its like."""
+        return " ".join(strip_near_me(self.text)[0].split())
+
+    def filter_text(self, queryset, name, text):
+        return self.text_search.apply(queryset)
+
+    def filter_near(self, queryset, name, location):
+        miles = self.form.cleaned_data.get("radius") or geo.DEFAULT_RADIUS
+        if not self.form.cleaned_data.get("remote"):
+            return queryset.near(location, miles)
+        nearby = self.queryset.near(location, miles)
+        remote = geo.serving_region(self.queryset, location.region)
+        # Remote services come without a distance: they are as near as the phone.
+        return queryset.filter(
+            Q(pk__in=nearby.values("pk")) | Q(pk__in=remote.values("pk"))
+        ).annotate(distance=Subquery(nearby.filter(pk=OuterRef("pk")).values("distance")[:1]))
+
+    def filter_delivery(self, queryset, name, modes):
+        condition = Q()
+        for mode in modes:
+            condition |= Q(**{DELIVERY_FIELDS[mode]: True})
+        return queryset.filter(condition)
+
+    def filter_beds(self, queryset, name, value):
+        return queryset.filter(soberlivinghome__beds_available__gt=0)
+
+    def filter_open_now(self, queryset, name, value):
+        # open_now() reads the listings' time zones with a query of its own: run it once,
+        # on the page's starting set, however many times the option counts filter again.
+        if not hasattr(self, "_open_now"):
+            self._open_now = self.queryset.open_now().values("pk")
+        return queryset.filter(pk__in=self._open_now)
+
+    def filter_terms(self, queryset, vocabulary, codes):
+        return queryset.filter(tagged(vocabulary, codes))
+
+    # Ordering
+
+    @property
+    def effective_sort(self):
+        """The order the results are really in: the one asked for, when it can be followed."""
+        data = self.form.cleaned_data if self.is_valid() else {}
+        wanted = data.get("sort") or Sort.RELEVANCE
+        # Text with nothing to search by ("the", "?") has no relevance to sort by.
+        if wanted == Sort.RELEVANCE and self.text_search.searches:
+            return Sort.RELEVANCE
+        if wanted in (Sort.RELEVANCE, Sort.DISTANCE) and data.get("near"):
+            return Sort.DISTANCE
+        return Sort.NAME
+
+    def ordered(self, queryset):
+        data = self.form.cleaned_data
+        order = []
+        if self.effective_sort == Sort.RELEVANCE:
+            order.append(F("rank").desc())
+        if self.effective_sort in (Sort.RELEVANCE, Sort.DISTANCE) and data.get("near"):
+            order.append(F("distance").asc(nulls_last=True))
+        return queryset.order_by(*order, "name", "pk")
+
+    # What the page shows about the filters
+
+    def notes(self, category=None):
+        """What the page says about words it could not search by, and "near me"."""
+        if not self.is_valid():
+            return []
+        notes, search = [], self.text_search
+        if search.ignored:
+            where = {"place": self.location.label} if self.location else {}
+            if category:
+                where["category"] = category.label
+            shown = {
+                ("place", "category"): _("everything in “%(category)s” near %(place)s"),
+                ("place",): _("everything near %(place)s"),
+                ("category",): _("everything in “%(category)s”"),
+                (): _("everything we list"),
+            }[tuple(where)] % where
+            if search.ignored_reason == "common":
+                message = _(
+                    "Your words were too common to search by, so here is %(shown)s. Try "
+                    "a word that says what you need, like counselor, detox or AA."
+                )
+            else:
+                message = _(
+                    "What you typed has no letters or numbers we can search by, so here is "
+                    "%(shown)s. Try a word that says what you need, like counselor, detox or AA."
+                )
+            notes.append(Note(message % {"shown": shown}))
+        if search.near_me and not self.location:
+            notes.append(near_me_note(_("Where?")))
+        return notes
+
+    def filters_need_fixing(self):
+        """True when one of the checkbox filters this page shows has a value we could not use."""
+        return any(name in self.errors for name in self.offered if name != "remote")
+
+    def tally(self):
+        """The number of results and of each choice's listings (a ``Tally``), in one query.
+
+        Each filter's choices are counted over the results of every other filter, so the
+        number says how many listings have that choice whether or not a sibling is ticked.
+        """
+        # Building the results (filter_queryset) keeps the listings that meet every filter
+        # but the counted ones in use; count_choices flags each row with which it meets.
+        self.qs  # noqa: B018
+        return count_choices(self._uncounted, self.counted_filters(), self.counted_choices())
+
+    def counted_filters(self):
+        """The filters whose choices this page shows with a count."""
+        return [name for name in COUNTED_FILTERS if name in self.offered]
+
+    def counted_choices(self):
+        """{filter: [choices]} of the counted filters in use."""
+        data = self.form.cleaned_data
+        return {name: data[name] for name in self.counted_filters() if data.get(name)}
+
+    def option_counts(self):
+        """{(filter, choice): number of listings}; see ``tally``."""
+        return self.tally().options
+
+    def groups(self, counts):
+        """The choice filters this page offers, with each choice's count and state.
+
+        A choice is shown ticked as it was asked for, even when the request as a whole could
+        not be used, so the visitor sees what they sent.
+        """
+        groups = []
+        for name in self.offered:
+            filter_ = self.filters[name]
+            if not isinstance(filter_, ChoicesFilter):
+                continue
+            chosen = set(self.sent(name))
+            options = [
+                Option(
+                    value=str(value),
+                    label=label,
+                    checked=str(value) in chosen,
+                    count=(counts.get((name, str(value))) or 0) if counts else None,
+                )
+                for value, label in filter_.extra["choices"]
+            ]
+            groups.append(FilterGroup(name, filter_.label, options, self.form[name].errors))
+        return groups
+
+    def ticks(self):
+        """The single checkboxes this page offers ("Open now"…), "remote" apart."""
+        return [self.tick(name) for name in TICK_FILTERS if name in self.offered]
+
+    def tick(self, name):
+        if name not in self.offered:
+            return None
+        field = self.form[name]
+        try:
+            checked = bool(field.field.to_python(field.data))
+        except ValidationError:
+            checked = False
+        return Tick(name, self.filters[name].label, checked, field.errors)
+
+    def select_options(self, name):
+        """(value, label, selected) for the radius or sort list: what was asked, or the default."""
+        default = {"radius": str(geo.DEFAULT_RADIUS), "sort": Sort.RELEVANCE}[name]
+        choices = [(str(value), label) for value, label in self.filters[name].extra["choices"]]
+        asked = (self.sent(name) or [""])[-1]
+        current = asked if asked in dict(choices) else default
+        return [(value, label, value == current) for value, label in choices]
+
+    @property
+    def wider_radius(self):
+        """The next distance up from the one searched, if there is one."""
+        return next((miles for miles in geo.RADIUS_CHOICES if miles > self.miles), None)
+
+    @property
+    def includes_remote(self):
+        return bool(self.is_valid() and self.form.cleaned_data.get("remote"))
+
+    def chips(self):
+        """One removable chip per active filter choice; nothing for an unusable request."""
+        if not self.is_valid():
+            return []
+        names = ALL_FILTERS
+        if not self.form.cleaned_data.get("near"):
+            names = [name for name in ALL_FILTERS if name != "remote"]
+        return self.choice_chips(names)
+
+    def hidden_values(self):
+        """(name, value) of the filters in use that this page has no control for.
+
+        A browse page offers only the filters that fit its category; a link may still carry
+        others, and submitting the form again must not lose them.
+        """
+        return [
+            (name, value)
+            for name in ALL_FILTERS
+            if name not in self.offered
+            for value in self.sent(name)
+            if value
+        ]
+
+
+@dataclass(frozen=True)
+class Tally:
+    total: int  # the results: listings that meet every filter
+    options: dict  # {(filter, choice): listings with that choice that meet the other filters}
+
+
+# The choice filters that are a column of the listing or of its kind, as count_choices reads them.
+COLUMN_FILTERS = {
+    "kind": "kind",
+    "role": "clinician__role",
+    "fellowship": "supportgroup__fellowship__slug",
+}
+
+
+def count_choices(listings, counted, chosen):
+    """The ``Tally`` of ``listings`` (the other filters already applied) by the choices of
+    the filters ``counted``, where ``chosen`` {filter: [choices]} are the counted filters
+    in use.
+
+    One query, whatever the number of filters: the listings are read once into a table
+    that says, for each row, which of the chosen filters it meets; each count then reads
+    that table, keeping the rows that meet every chosen filter but its own.
+    """
+    connection = connections[listings.db]
+    quote = connection.ops.quote_name
+    # Only the columns counted or chosen: role and fellowship each join a kind's table.
+    read = [name for name in COLUMN_FILTERS if name in counted or name in chosen]
+    base_sql, base_params = (
+        listings.order_by()
+        .values_list("pk", *(COLUMN_FILTERS[name] for name in read))
+        .query.sql_with_params()
+    )
+    meets, meets_params = {}, []
+    for name, choices in chosen.items():
+        marks = ", ".join(["%s"] * len(choices))
+        if name in COLUMN_FILTERS:
+            meets[name] = f"{name} IN ({marks})"
+        else:
+            meets[name] = (
+                f"EXISTS (SELECT 1 FROM {quote(Listing.terms.through._meta.db_table)} lt "
+                f"JOIN {quote(Term._meta.db_table)} t ON t.id = lt.term_id "
+                f"WHERE lt.listing_id = base.id AND t.vocabulary = %s AND t.code IN ({marks}))"
+            )
+            meets_params.append(name)
+        meets_params += [str(choice) for choice in choices]
+    columns = ", ".join(f"({condition}) AS meets_{name}" for name, condition in meets.items())
+
+    def others(*names):
+        """The rows meeting every chosen filter except ``names``, as SQL."""
+        return " AND ".join(f"meets_{name}" for name in meets if name not in names) or "1 = 1"
+
+    parts, params = [f"SELECT 'total', '', COUNT(*) FROM flagged WHERE {others()}"], []
+    for name in counted:
+        if name in COLUMN_FILTERS:
+            parts.append(
+                f"SELECT %s, {name}, COUNT(*) FROM flagged "
+                f"WHERE {name} IS NOT NULL AND {others(name)} GROUP BY {name}"
+            )
+            params.append(name)
+    vocabularies = [name for name in counted if name in VOCABULARY_FILTERS]
+    if vocabularies:
+        # A listing has each term once, so rows joined to their terms count listings. A
+        # term's own vocabulary is the one filter its rows need not meet.
+        own = [name for name in meets if name in vocabularies]
+        parts.append(
+            "SELECT t.vocabulary, t.code, COUNT(*) FROM flagged "
+            f"JOIN {quote(Listing.terms.through._meta.db_table)} lt ON lt.listing_id = flagged.id "
+            f"JOIN {quote(Term._meta.db_table)} t ON t.id = lt.term_id "
+            f"WHERE t.vocabulary IN ({', '.join(['%s'] * len(vocabularies))}) "
+            f"AND {others(*vocabularies)} "
+            + "".join(f"AND (t.vocabulary = %s OR meets_{name}) " for name in own)
+            + "GROUP BY t.vocabulary, t.code"
+        )
+        params += [*vocabularies, *own]
+    sql = (
+        f"WITH base ({', '.join(['id', *read])}) AS ({base_sql}), "
+        f"flagged AS (SELECT base.*{', ' + columns if columns else ''} FROM base) "
+        + " UNION ALL ".join(parts)
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*base_params, *meets_params, *params])
+        rows = cursor.fetchall()
+    options = {(facet, str(option)): n for facet, option, n in rows if facet != "total"}
+    return Tally(total=next(n for facet, _option, n in rows if facet == "total"), options=options)

@@ -1,0 +1,217 @@
+from dataclasses import dataclass
+from http import HTTPStatus
+
+from django.conf import settings
+from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django.db.models import Prefetch
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.vary import vary_on_headers
+from django.views.generic import DetailView
+
+from directory.categories import ALL_FILTERS, CATEGORIES, KIND_NAMES, get_category_or_404
+from directory.counts import home_counts
+from directory.filtering import Problem
+from directory.listing_filters import CLEAR_FILTERS, ListingFilter
+from groups.models import Meeting
+from moderation.models import with_pending_notice
+from recovery_site.input_checks import reads_its_own_parameters
+from resources.models import Listing, Term
+from resources.public_cache import seconds_to_next_minute
+from resources.vocabularies import Vocabulary
+
+__all__ = ["KIND_NAMES", "ListingDetailView", "browse", "home", "search"]
+
+RESULTS_PER_PAGE = 20
+# The vocabularies whose terms a search result shows (see find_help.key_facts).
+RESULT_VOCABULARIES = (Vocabulary.PAYMENT, Vocabulary.MEDICATION)
+
+
+def home_page_seconds():
+    """The home page is kept as long as its counts, and no longer than the minute."""
+    return min(settings.HOME_COUNTS_CACHE_SECONDS, seconds_to_next_minute())
+
+
+def home(request):
+    counts = home_counts()
+    context = {
+        "cards": [(category, counts["categories"][category.slug]) for category in CATEGORIES],
+        "meeting_count": counts["meetings"],
+        "fellowship_count": counts["fellowships"],
+    }
+    return render(request, "resources/home.html", context)
+
+
+# The same URL answers htmx with only the results: caches must keep the two apart. No
+# cache keeps a search at all: its address holds what and where someone looked for help.
+# Its form says, next to the field, what it could not read (a NUL, broken UTF-8).
+@reads_its_own_parameters
+@never_cache
+@vary_on_headers("HX-Request")
+def search(request):
+    return find_help(request, category=None)
+
+
+@reads_its_own_parameters
+@never_cache
+@vary_on_headers("HX-Request")
+def browse(request, category):
+    return find_help(request, category=get_category_or_404(category))
+
+
+def find_help(request, category):
+    """The search page, or a category's browse page: the same form, results and template."""
+    listings = Listing.objects.searchable()
+    if category:
+        listings = category.apply(listings)
+    filterset = ListingFilter(
+        request.GET, listings, offered=category.filters if category else ALL_FILTERS
+    )
+    page, page_problem, counts, problems, notes = None, None, {}, [], []
+    status = HTTPStatus.OK
+    if filterset.is_valid():
+        notes = filterset.notes(category)
+        tally = filterset.tally()
+        page, page_problem, status = paginate(request, ListingPaginator(filterset.qs, tally.total))
+        if page_problem:
+            problems.append(page_problem)
+        elif tally.total:
+            counts = tally.options
+    else:
+        problems = filterset.problems()
+        if filterset.has_unusable_input():
+            status = HTTPStatus.BAD_REQUEST
+    context = {
+        "category": category,
+        "filterset": filterset,
+        "form": filterset.form,
+        "page": page,
+        "problems": problems,
+        "notes": notes,
+        "page_problem": page_problem,
+        "groups": filterset.groups(counts),
+        "ticks": filterset.ticks(),
+        "chips": filterset.chips(),
+        "clear_filters": CLEAR_FILTERS,
+    }
+    template = "resources/find_help.html"
+    if request.htmx and not request.htmx.history_restore_request:
+        template += "#results"
+    return render(request, template, context, status=status)
+
+
+@dataclass(frozen=True)
+class PageProblem(Problem):
+    status: int = HTTPStatus.BAD_REQUEST
+
+
+class ListingPaginator(Paginator):
+    """Pages of listings found by a search, whose number is already known, read in two steps.
+
+    The order (rank, distance, name) is worked out on the listing table alone and gives
+    the page's ids and kinds; only those listings are then read, joined to the tables of
+    the kinds on the page, with their organization, fellowship and terms. Joining the six
+    kind tables to every match instead costs PostgreSQL more to plan (about 8 ms) than the
+    search costs to run, and to rank a national search it would join thousands of rows to
+    show 20.
+    """
+
+    def __init__(self, results, count):
+        super().__init__(results, RESULTS_PER_PAGE)
+        self.count = count  # counted with the option counts (ListingFilter.tally)
+
+    def page(self, number):
+        number = self.validate_number(number)
+        if not self.count:
+            return self._get_page([], number, self)
+        bottom = (number - 1) * self.per_page
+        with_distance = "distance" in self.object_list.query.annotations
+        columns = ["pk", "kind", "distance"] if with_distance else ["pk", "kind"]
+        rows = list(self.object_list.values_list(*columns)[bottom : bottom + self.per_page])
+        found = (
+            Listing.objects.filter(pk__in=[row[0] for row in rows])
+            .without_search_text()
+            .with_kind_details(kinds={row[1] for row in rows})
+            .prefetch_related(
+                # Only what a result shows: what it costs and which medications it offers.
+                Prefetch(
+                    "terms",
+                    queryset=Term.objects.filter(vocabulary__in=RESULT_VOCABULARIES),
+                    to_attr="result_terms",
+                )
+            )
+            .in_bulk()
+        )
+        listings = []
+        for pk, _kind, *distance in rows:
+            if pk in found:  # unless it was deleted in between
+                listing = found[pk]
+                if with_distance:
+                    listing.distance = distance[0]
+                listings.append(listing)
+        return self._get_page(listings, number, self)
+
+
+def paginate(request, paginator):
+    """(page, None, 200), or (None, the problem with the page number, its status)."""
+    number = request.GET.get("page", "")
+    try:
+        return paginator.page(number or 1), None, HTTPStatus.OK
+    except PageNotAnInteger:
+        problem = PageProblem(
+            "page",
+            _("Page"),
+            _("“%(page)s” is not a page number. Use a whole number, like 2.")
+            % {"page": number[:20]},
+            {"page": None},
+            _("Go to the first page"),
+        )
+    except EmptyPage:
+        if int(number) < 1:
+            problem = PageProblem(
+                "page",
+                _("Page"),
+                _("Page numbers start at 1."),
+                {"page": None},
+                _("Go to the first page"),
+            )
+        else:
+            last = paginator.num_pages
+            problem = PageProblem(
+                "page",
+                _("Page"),
+                _("There is no page %(page)s: these results fill %(pages)s.")
+                % {
+                    "page": number[:20],
+                    "pages": _("1 page") if last == 1 else _("%(n)s pages") % {"n": last},
+                },
+                {"page": None if last == 1 else last},
+                _("Go to the last page") if last > 1 else _("Go to the first page"),
+                status=HTTPStatus.NOT_FOUND,
+            )
+    return None, problem, problem.status
+
+
+class ListingDetailView(DetailView):
+    template_name = "resources/listing_detail.html"
+    context_object_name = "listing"
+
+    def get_queryset(self):
+        meetings = Meeting.objects.on_schedule().select_related("place").prefetch_related("types")
+        # has_pending_notice: someone reported it closed and no curator has decided yet.
+        return (
+            with_pending_notice(Listing.objects.published(), about="listing")
+            .with_kind_details()
+            .prefetch_related(
+                "terms",
+                "opening_hours",
+                Prefetch("supportgroup__meetings", queryset=meetings),
+            )
+        )
+
+    def get_context_data(self, **kwargs):
+        listing = self.object
+        return super().get_context_data(
+            specific=listing.specific, kind_name=KIND_NAMES[listing.kind], **kwargs
+        )

@@ -1,0 +1,145 @@
+from http import HTTPStatus
+
+from django.core.paginator import EmptyPage, PageNotAnInteger
+from django.db.models import Prefetch
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.vary import vary_on_headers
+from django.views.generic import DetailView, ListView
+
+from directory.meeting_filters import CLEAR_FILTERS, MeetingFilter
+from directory.pagination import CountedOnPagePaginator
+from directory.views.listings import KIND_NAMES, PageProblem
+from groups import calendar
+from groups.models import Fellowship, Meeting, SupportGroup
+from moderation.models import with_pending_notice
+from recovery_site.input_checks import reads_its_own_parameters
+from resources.models import ListingStatus
+
+MEETINGS_PER_PAGE = 50
+MAX_CALENDAR_MEETINGS = 200
+
+
+def _meetings():
+    return Meeting.objects.listed()
+
+
+def _filtered(request):
+    """The finder's FilterSet over the listed meetings, with its results eager-loaded."""
+    return MeetingFilter(request.GET, _meetings())
+
+
+# The same URL answers htmx with only the results: caches must keep the two apart. No
+# cache keeps a search at all: its address holds what and where someone looked for help.
+# Its form says, next to the field, what it could not read (a NUL, broken UTF-8).
+@reads_its_own_parameters
+@never_cache
+@vary_on_headers("HX-Request")
+def meeting_finder(request):
+    filterset = _filtered(request)
+    page, problems, notes, status = None, [], [], HTTPStatus.OK
+    if filterset.is_valid():
+        notes = filterset.notes()
+        page, page_problem, status = paginate(request, filterset.qs.with_details())
+        if page_problem:
+            problems.append(page_problem)
+    else:
+        problems = filterset.problems()
+        if filterset.has_unusable_input():
+            status = HTTPStatus.BAD_REQUEST
+    context = {
+        "filterset": filterset,
+        "form": filterset.form,
+        "page": page,
+        "problems": problems,
+        "notes": notes,
+        "chips": filterset.chips(),
+        "clear_filters": CLEAR_FILTERS,
+    }
+    template = "groups/meeting_finder.html"
+    if request.htmx and not request.htmx.history_restore_request:
+        template += "#results"
+    return render(request, template, context, status=status)
+
+
+def paginate(request, results):
+    """(page, None, 200), or (None, the problem with the page number, its status)."""
+    paginator = CountedOnPagePaginator(results, MEETINGS_PER_PAGE)
+    number = request.GET.get("page", "")
+    try:
+        return paginator.page(number or 1), None, HTTPStatus.OK
+    except PageNotAnInteger:
+        message = _("“%(page)s” is not a page number. Use a whole number, like 2.") % {
+            "page": number[:20]
+        }
+        status = HTTPStatus.BAD_REQUEST
+    except EmptyPage:
+        if int(number) < 1:
+            message, status = _("Page numbers start at 1."), HTTPStatus.BAD_REQUEST
+        else:
+            message = _("There is no page %(page)s: these results fill %(pages)s.") % {
+                "page": number[:20],
+                "pages": paginator.num_pages,
+            }
+            status = HTTPStatus.NOT_FOUND
+    problem = PageProblem(
+        "page", _("Page"), message, {"page": None}, _("Go to the first page"), status=status
+    )
+    return None, problem, status
+
+
+@reads_its_own_parameters
+@never_cache
+def meeting_calendar(request):
+    """The finder's results as one .ics file, capped at MAX_CALENDAR_MEETINGS."""
+    filterset = _filtered(request)
+    if not filterset.is_valid():
+        return HttpResponse(
+            " ".join(problem.message for problem in filterset.problems()),
+            status=HTTPStatus.BAD_REQUEST,
+            content_type="text/plain; charset=utf-8",
+        )
+    meetings = filterset.qs.with_details()[:MAX_CALENDAR_MEETINGS]
+    return _ics(calendar.calendar(meetings, request, _("Recovery meetings")), "meetings.ics")
+
+
+def meeting_ics(request, slug):
+    meeting = get_object_or_404(Meeting.objects.public().with_details(), slug=slug)
+    return _ics(calendar.calendar([meeting], request, meeting.name), f"{meeting.slug}.ics")
+
+
+def _ics(text, filename):
+    response = HttpResponse(text, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+class MeetingDetailView(DetailView):
+    template_name = "groups/meeting_detail.html"
+    context_object_name = "meeting"
+
+    def get_queryset(self):
+        # A temporarily closed meeting keeps its page, with a notice, so shared links still
+        # explain what happened; a meeting that no longer meets is gone.
+        # has_pending_notice: someone reported it did not happen and no curator has decided yet.
+        return with_pending_notice(Meeting.objects.public(), about="meeting").with_details()
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(kind_name=KIND_NAMES[self.object.group.kind], **kwargs)
+
+
+class FellowshipListView(ListView):
+    template_name = "groups/fellowship_list.html"
+    context_object_name = "fellowships"
+    queryset = Fellowship.objects.all()
+
+
+class FellowshipDetailView(DetailView):
+    template_name = "groups/fellowship_detail.html"
+    context_object_name = "fellowship"
+
+    def get_queryset(self):
+        groups = SupportGroup.objects.filter(status=ListingStatus.PUBLISHED).order_by("name")
+        return Fellowship.objects.prefetch_related(Prefetch("groups", queryset=groups))
