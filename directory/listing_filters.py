@@ -23,11 +23,11 @@ from functools import cached_property
 
 import django_filters as filters
 from django.core.exceptions import ValidationError
-from django.db import connections
 from django.db.models import F, OuterRef, Q, Subquery
 from django.utils.translation import gettext_lazy as _
 
 from directory.categories import ALL_FILTERS, KIND_NAMES, tagged
+from directory.choice_counts import count_choices
 from directory.filtering import (
     ChoicesFilter,
     Note,
@@ -39,7 +39,7 @@ from directory.filtering import (
 )
 from groups.fellowships import FELLOWSHIPS
 from resources import geo
-from resources.models import ClinicianRole, Listing, Term
+from resources.models import ClinicianRole, Listing
 from resources.search import TextSearch, strip_near_me
 from resources.vocabularies import TERMS, Vocabulary
 
@@ -69,16 +69,12 @@ class Sort:
     ]
 
 
-DELIVERY_CHOICES = [
-    ("in_person", _("In person")),
-    ("online", _("Online or video")),
-    ("phone", _("By phone")),
-]
 DELIVERY_FIELDS = {
     "in_person": "offers_in_person",
     "online": "offers_online",
     "phone": "offers_phone",
 }
+DELIVERY_CHOICES = [(key, Listing.delivery_label(field)) for key, field in DELIVERY_FIELDS.items()]
 
 # The query-string change behind "Clear all filters": the search words and place stay.
 CLEAR_FILTERS = dict.fromkeys(ALL_FILTERS) | {"page": None}
@@ -194,15 +190,30 @@ class ListingFilter(PlaceSearchFilterSet):
 
     # Filtering
 
-    def filter_queryset(self, queryset):
-        # The counted choices come last, so that the tally can start from the listings
-        # that meet every other filter without building them again.
+    @property
+    def qs(self):
+        """The results, in order (see ``filtered``)."""
+        return self.filtered.results
+
+    @cached_property
+    def filtered(self):
+        """The listings filtered in two steps, built once for the results and the ``tally``.
+
+        The counted choices in use come last, so that the tally starts from the listings
+        that meet every other filter (``uncounted``) without building them again.
+        """
+        queryset = self.queryset.all()
+        if not self.is_bound:
+            return Filtered(uncounted=queryset, results=queryset)
+        # Clean the form for cleaned_data. Like django-filter, a value that cannot be used
+        # is left out and the others still filter.
+        self.form.is_valid()
         data = self.form.cleaned_data
         chosen = self.counted_choices()
-        self._uncounted = self._filtered(
+        uncounted = self._filtered(
             queryset, {name: value for name, value in data.items() if name not in chosen}
         )
-        return self.ordered(self._filtered(self._uncounted, chosen))
+        return Filtered(uncounted, results=self.ordered(self._filtered(uncounted, chosen)))
 
     def _filtered(self, queryset, data):
         for name, value in data.items():
@@ -318,10 +329,10 @@ class ListingFilter(PlaceSearchFilterSet):
         Each filter's choices are counted over the results of every other filter, so the
         number says how many listings have that choice whether or not a sibling is ticked.
         """
-        # Building the results (filter_queryset) keeps the listings that meet every filter
-        # but the counted ones in use; count_choices flags each row with which it meets.
-        self.qs  # noqa: B018
-        return count_choices(self._uncounted, self.counted_filters(), self.counted_choices())
+        # count_choices flags each listing that meets every other filter with which of the
+        # counted choices in use it meets.
+        uncounted = self.filtered.uncounted
+        return count_choices(uncounted, self.counted_filters(), self.counted_choices())
 
     def counted_filters(self):
         """The filters whose choices this page shows with a count."""
@@ -416,86 +427,6 @@ class ListingFilter(PlaceSearchFilterSet):
 
 
 @dataclass(frozen=True)
-class Tally:
-    total: int  # the results: listings that meet every filter
-    options: dict  # {(filter, choice): listings with that choice that meet the other filters}
-
-
-# The choice filters that are a column of the listing or of its kind, as count_choices reads them.
-COLUMN_FILTERS = {
-    "kind": "kind",
-    "role": "clinician__role",
-    "fellowship": "supportgroup__fellowship__slug",
-}
-
-
-def count_choices(listings, counted, chosen):
-    """The ``Tally`` of ``listings`` (the other filters already applied) by the choices of
-    the filters ``counted``, where ``chosen`` {filter: [choices]} are the counted filters
-    in use.
-
-    One query, whatever the number of filters: the listings are read once into a table
-    that says, for each row, which of the chosen filters it meets; each count then reads
-    that table, keeping the rows that meet every chosen filter but its own.
-    """
-    connection = connections[listings.db]
-    quote = connection.ops.quote_name
-    # Only the columns counted or chosen: role and fellowship each join a kind's table.
-    read = [name for name in COLUMN_FILTERS if name in counted or name in chosen]
-    base_sql, base_params = (
-        listings.order_by()
-        .values_list("pk", *(COLUMN_FILTERS[name] for name in read))
-        .query.sql_with_params()
-    )
-    meets, meets_params = {}, []
-    for name, choices in chosen.items():
-        marks = ", ".join(["%s"] * len(choices))
-        if name in COLUMN_FILTERS:
-            meets[name] = f"{name} IN ({marks})"
-        else:
-            meets[name] = (
-                f"EXISTS (SELECT 1 FROM {quote(Listing.terms.through._meta.db_table)} lt "
-                f"JOIN {quote(Term._meta.db_table)} t ON t.id = lt.term_id "
-                f"WHERE lt.listing_id = base.id AND t.vocabulary = %s AND t.code IN ({marks}))"
-            )
-            meets_params.append(name)
-        meets_params += [str(choice) for choice in choices]
-    columns = ", ".join(f"({condition}) AS meets_{name}" for name, condition in meets.items())
-
-    def others(*names):
-        """The rows meeting every chosen filter except ``names``, as SQL."""
-        return " AND ".join(f"meets_{name}" for name in meets if name not in names) or "1 = 1"
-
-    parts, params = [f"SELECT 'total', '', COUNT(*) FROM flagged WHERE {others()}"], []
-    for name in counted:
-        if name in COLUMN_FILTERS:
-            parts.append(
-                f"SELECT %s, {name}, COUNT(*) FROM flagged "
-                f"WHERE {name} IS NOT NULL AND {others(name)} GROUP BY {name}"
-            )
-            params.append(name)
-    vocabularies = [name for name in counted if name in VOCABULARY_FILTERS]
-    if vocabularies:
-        # A listing has each term once, so rows joined to their terms count listings. A
-        # term's own vocabulary is the one filter its rows need not meet.
-        own = [name for name in meets if name in vocabularies]
-        parts.append(
-            "SELECT t.vocabulary, t.code, COUNT(*) FROM flagged "
-            f"JOIN {quote(Listing.terms.through._meta.db_table)} lt ON lt.listing_id = flagged.id "
-            f"JOIN {quote(Term._meta.db_table)} t ON t.id = lt.term_id "
-            f"WHERE t.vocabulary IN ({', '.join(['%s'] * len(vocabularies))}) "
-            f"AND {others(*vocabularies)} "
-            + "".join(f"AND (t.vocabulary = %s OR meets_{name}) " for name in own)
-            + "GROUP BY t.vocabulary, t.code"
-        )
-        params += [*vocabularies, *own]
-    sql = (
-        f"WITH base ({', '.join(['id', *read])}) AS ({base_sql}), "
-        f"flagged AS (SELECT base.*{', ' + columns if columns else ''} FROM base) "
-        + " UNION ALL ".join(parts)
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [*base_params, *meets_params, *params])
-        rows = cursor.fetchall()
-    options = {(facet, str(option)): n for facet, option, n in rows if facet != "total"}
-    return Tally(total=next(n for facet, _option, n in rows if facet == "total"), options=options)
+class Filtered:
+    uncounted: object  # the listings that meet every filter but the counted choices in use
+    results: object  # those that meet the counted choices too, in order: the results

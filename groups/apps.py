@@ -17,4 +17,9 @@ class GroupsConfig(AppConfig):
     verbose_name = "Peer support"
 
     def ready(self):
+        from groups.models import Fellowship
+        from resources.search_index import copy_text_from
+
         post_migrate.connect(seed_fellowships, sender=self)
+        # A group's search text holds its fellowship's names: renaming one refreshes them.
+        copy_text_from(Fellowship, "supportgroup__fellowship")

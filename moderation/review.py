@@ -24,8 +24,15 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from groups.models import MeetingStatus
-from moderation.models import ProblemType, Submission, SubmissionKind, SubmissionStatus
+from moderation.models import (
+    SUBMITTER_FIELDS,
+    ProblemType,
+    Submission,
+    SubmissionKind,
+    SubmissionStatus,
+)
 from resources.models import (
+    Address,
     ClinicianRole,
     CommunityResourceType,
     HelplineType,
@@ -37,7 +44,8 @@ from resources.models import (
     typed_listing_models,
 )
 
-ADDRESS_FIELDS = ["address_line1", "city", "region", "postal_code"]
+# The parts of an address a visitor may correct: those a submission holds.
+ADDRESS_FIELDS = [name for name in Address.ADDRESS_FIELDS if name in SUBMITTER_FIELDS]
 EMPTY = "—"
 
 

@@ -29,16 +29,17 @@ class ResourcesConfig(AppConfig):
 
     def connect_search_signals(self):
         """Keep each listing's stored search text in step with what it is made of."""
-        from resources import search
-        from resources.models import Listing
+        from resources import search_index
+        from resources.models import Listing, Organization, Term
 
         # A typed listing (Clinician, SupportGroup…) sends post_save as its own class.
         for model in apps.get_models():
             if issubclass(model, Listing):
-                post_save.connect(search.refresh_saved_listing, sender=model)
+                post_save.connect(search_index.refresh_saved_listing, sender=model)
         m2m_changed.connect(
-            search.refresh_listings_with_changed_terms, sender=Listing.terms.through
+            search_index.refresh_listings_with_changed_terms, sender=Listing.terms.through
         )
-        for model in search.RELATED_TEXT:
-            post_save.connect(search.refresh_listings_of_related, sender=model)
-        post_migrate.connect(search.index_unindexed_listings, sender=self)
+        # Other apps declare the rows they copy in from their own ready() (groups: fellowships).
+        search_index.copy_text_from(Organization, "organization")
+        search_index.copy_text_from(Term, "terms")
+        post_migrate.connect(search_index.index_unindexed_listings, sender=self)

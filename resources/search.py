@@ -1,20 +1,7 @@
-"""Text search over listings: "Find help".
+"""Text search over listings: reading a visitor's query and running it ("Find help").
 
-Every listing stores its searchable text, computed here in Python because it gathers
-related rows (vocabulary terms, the fellowship, the organization) that a database
-trigger could not see:
-
-- ``search_document``: all of it as plain folded words, " like this ", in four
-  sections by weight separated by "|", which the SQLite search looks words up in;
-- ``search_keywords``: the short, structured part (name, what it is, town, terms), which
-  PostgreSQL compares with trigrams to forgive typos (GIN ``gin_trgm_ops`` index);
-- ``search_vector``: on PostgreSQL only, the weighted ``tsvector`` (GIN index) that
-  PostgreSQL computes from those sections: A the name, B what it is and the summary,
-  C facts such as the town and vocabulary terms, D the description and notes.
-
-Signals keep the three fresh when a listing, its terms, its organization or its
-fellowship change; anything that bypasses signals (``bulk_create``, ``loaddata``, an
-importer) calls ``refresh_search_index()`` afterwards.
+The text it searches is stored on each listing by ``resources.search_index``. This module
+reads no model, so that ``ListingQuerySet.search()`` can call it.
 
 Queries are read as PostgreSQL's websearch syntax: words must all match, "quoted
 phrases" match as phrases, ``-word`` excludes, ``or`` separates alternatives. Words
@@ -37,46 +24,16 @@ tolerance.
 import operator
 import re
 import unicodedata
-from contextlib import contextmanager
-from contextvars import ContextVar
-from functools import cache, cached_property, reduce
+from functools import cached_property, reduce
 from typing import NamedTuple
 
 from django.contrib.postgres.lookups import TrigramWordSimilar
-from django.contrib.postgres.search import (
-    SearchQuery,
-    SearchRank,
-    SearchVector,
-    TrigramWordSimilarity,
-)
+from django.contrib.postgres.search import SearchQuery, SearchRank, TrigramWordSimilarity
 from django.db import connections
-from django.db.models import (
-    Case,
-    F,
-    FloatField,
-    Func,
-    Q,
-    TextField,
-    Value,
-    When,
-)
+from django.db.models import Case, F, FloatField, Q, Value, When
 from django.db.models.functions import Coalesce
 from django.db.models.sql import Query
-from django.utils.translation import get_language
 
-from groups.models import SupportGroup
-from resources.models import (
-    Clinician,
-    CommunityResource,
-    Helpline,
-    Listing,
-    Organization,
-    SoberHomeCertification,
-    SoberLivingHome,
-    Term,
-    TreatmentProgram,
-)
-from resources.public_cache import forget_public_pages
 from resources.synonyms import (
     IGNORED_WORDS,
     LONGEST_PHRASE,
@@ -86,10 +43,10 @@ from resources.synonyms import (
     fold,
     words_of,
 )
-from resources.vocabularies import Vocabulary
 
 MAX_QUERY_LENGTH = 200
 MAX_ATOMS = 16
+# The text search configuration of the stored vector (resources.search_index) and of queries.
 CONFIG = "english"
 # ts_rank normalization: 1 divides by the log of the document length, so a long
 # description mentioning a word many times does not beat a name; 32 maps to 0..1.
@@ -101,245 +58,6 @@ TRIGRAM_RANK_WEIGHT = 0.1
 # Typed text shorter than this is never matched by trigrams: "na" is similar to any
 # word starting with "na".
 MIN_TYPO_LENGTH = 5
-
-
-# The stored text ------------------------------------------------------------------
-
-
-class Document(NamedTuple):
-    """A listing's searchable text, by weight; each part is folded words and spaces."""
-
-    name: str  # A
-    labels: str  # B: what it is: kind, role, fellowship, type
-    summary: str  # B
-    facts: str  # C: town, vocabulary terms, organization, delivery
-    text: str  # D: description and notes
-
-    @property
-    def keywords(self):
-        return f" {_join(self.name, self.labels, self.facts)} "
-
-    @property
-    def sections(self):
-        """The four weights A to D in one text, separated by "|" (never in a word)."""
-        sections = (self.name, _join(self.labels, self.summary), self.facts, self.text)
-        return f" {' | '.join(sections)} "
-
-
-# search_vector, computed by PostgreSQL from the weighted sections of search_document.
-VECTOR = reduce(
-    operator.add,
-    (
-        SearchVector(
-            Func(
-                F("search_document"),
-                Value("|"),
-                Value(number),
-                function="split_part",
-                output_field=TextField(),
-            ),
-            weight=weight,
-            config=CONFIG,
-        )
-        for number, weight in enumerate("ABCD", start=1)
-    ),
-)
-
-
-# The same vector in SQL, from the new text of a bulk UPDATE (see _write).
-VECTOR_SQL = " || ".join(
-    f"setweight(to_tsvector('{CONFIG}'::regconfig, "
-    f"COALESCE(split_part(new.document, '|', {number}), '')), '{weight}')"
-    for number, weight in enumerate("ABCD", start=1)
-)
-
-
-def _join(*texts):
-    return " ".join(text for text in texts if text)
-
-
-def _words(*texts):
-    return " ".join(word for text in texts if text for word in WORD.findall(fold(str(text))))
-
-
-def document(listing):
-    """The ``Document`` of ``listing``: a base Listing loaded with its kind and terms."""
-    specific = listing.specific
-    labels = [listing.get_kind_display()]
-    facts = [listing.organization.name if listing.organization else ""]
-    facts += [listing.city, listing.region, listing.postal_code, *listing.delivery_modes]
-    if listing.open_24_7:
-        facts.append("open 24/7")
-    terms = list(listing.terms.all())
-    facts += [term.label for term in terms]
-    labels_of = _vocabulary_labels(get_language())
-    facts += sorted({labels_of[term.vocabulary] for term in terms})
-    kind_labels, kind_facts = _kind_parts(specific)
-    return Document(
-        name=_words(listing.name),
-        labels=_words(*labels, *kind_labels),
-        summary=_words(listing.summary),
-        facts=_words(*facts, *kind_facts),
-        text=_words(listing.description, listing.cost_notes, listing.hours_notes),
-    )
-
-
-@cache
-def _vocabulary_labels(language):
-    # get_vocabulary_display() hashes the lazy choices on every call: a third of the time
-    # of indexing 200,000 listings.
-    return {vocabulary.value: str(vocabulary.label) for vocabulary in Vocabulary}
-
-
-def _kind_parts(listing):
-    """(labels, facts) that only this kind of listing has."""
-    match listing:
-        case Clinician():
-            return [listing.get_role_display()], [listing.credentials]
-        case TreatmentProgram() if listing.is_opioid_treatment_program:
-            return ["opioid treatment program (OTP)", "methadone clinic"], []
-        case SoberLivingHome():
-            facts = [f"serves {listing.get_serves_display()}", listing.certifying_body]
-            if listing.certification != SoberHomeCertification.NONE:
-                facts.append(listing.get_certification_display())
-            if listing.allows_medication:
-                facts.append(SoberLivingHome._meta.get_field("allows_medication").verbose_name)
-            return [], facts
-        case Helpline():
-            return [listing.get_helpline_type_display()], [listing.get_scope_display()]
-        case CommunityResource():
-            return [listing.get_resource_type_display()], []
-        case SupportGroup():
-            fellowship = listing.fellowship
-            return (
-                [fellowship.name, fellowship.short_name, "meetings"],
-                [fellowship.get_approach_display(), fellowship.get_audience_display()],
-            )
-    return [], []
-
-
-def refresh_search_index(queryset=None, *, batch_size=500):
-    """Recompute the stored search text of the listings in ``queryset`` (default: all).
-
-    ``queryset`` may be of Listing or of a typed kind. Works in batches: one query
-    reads the listings with their kinds; per batch, one reads their terms, one UPDATE
-    writes the text and, on PostgreSQL, one more computes the vectors from it.
-    Returns the number of listings refreshed.
-    """
-    listings = Listing.objects.all()
-    if queryset is not None:
-        listings = listings.using(queryset.db).filter(pk__in=queryset.values("pk"))
-    listings = listings.order_by("pk").with_kind_details().prefetch_related("terms")
-    count, batch = 0, []
-    for listing in listings.iterator(chunk_size=batch_size):
-        doc = document(listing)
-        listing.search_document, listing.search_keywords = doc.sections, doc.keywords
-        batch.append(listing)
-        if len(batch) == batch_size:
-            count += _write(listings.db, batch)
-            batch = []
-    count += _write(listings.db, batch)
-    # Every bulk write (imports, demo data) ends here: pages kept with the old rows go.
-    forget_public_pages()
-    return count
-
-
-def _write(db, listings):
-    if not listings:
-        return 0
-    rows = Listing.objects.using(db)
-    if connections[db].vendor != "postgresql":
-        return rows.bulk_update(listings, ["search_document", "search_keywords"])
-    # bulk_update writes one CASE WHEN per row, which PostgreSQL evaluates for every row of
-    # the batch; joining the new texts as arrays is linear. The vector is computed from the
-    # new text in the same statement, so each row is written once.
-    table = connections[db].ops.quote_name(Listing._meta.db_table)
-    with connections[db].cursor() as cursor:
-        cursor.execute(
-            f"UPDATE {table} AS listing "
-            "SET search_document = new.document, search_keywords = new.keywords, "
-            f"search_vector = {VECTOR_SQL} "
-            "FROM unnest(%s::bigint[], %s::text[], %s::text[]) AS new(id, document, keywords) "
-            "WHERE listing.id = new.id",
-            [
-                [listing.pk for listing in listings],
-                [listing.search_document for listing in listings],
-                [listing.search_keywords for listing in listings],
-            ],
-        )
-        return cursor.rowcount
-
-
-# Signal receivers, connected in ResourcesConfig.ready() -----------------------------
-
-# Set while a bulk load runs: each save would otherwise re-index its listing (and each
-# change of its terms again), which doubles the time of a first demo load.
-_deferred = ContextVar("search_index_deferred", default=False)
-
-
-@contextmanager
-def deferred_search_index():
-    """Skip per-save refreshes inside the block, then refresh the whole index once."""
-    token = _deferred.set(True)
-    try:
-        yield
-    finally:
-        _deferred.reset(token)
-    refresh_search_index()
-
-
-def refresh_saved_listing(sender, instance, raw=False, using="default", **kwargs):
-    # Fixtures are loaded raw, before their related rows: refresh after loading them.
-    if not raw and not _deferred.get():
-        refresh_search_index(Listing.objects.using(using).filter(pk=instance.pk))
-
-
-def refresh_listings_with_changed_terms(sender, instance, action, reverse, pk_set, using, **kwargs):
-    if reverse and action == "pre_clear":
-        # A term is losing all its listings: remember which, they are gone by post_clear.
-        instance._search_listing_pks = list(
-            instance.listings.using(using).values_list("pk", flat=True)
-        )
-        return
-    if action not in ("post_add", "post_remove", "post_clear") or _deferred.get():
-        return
-    if not reverse:
-        pks = [instance.pk]
-    elif action == "post_clear":
-        pks = getattr(instance, "_search_listing_pks", [])
-    else:
-        pks = pk_set
-    if pks:
-        refresh_search_index(Listing.objects.using(using).filter(pk__in=pks))
-
-
-# Rows whose names are copied into the search text of listings, and the path to them.
-RELATED_TEXT = {
-    Organization: "organization",
-    Term: "terms",
-    SupportGroup._meta.get_field("fellowship").related_model: "supportgroup__fellowship",
-}
-
-
-def refresh_listings_of_related(sender, instance, raw=False, using="default", **kwargs):
-    if not raw and not _deferred.get():
-        lookup = RELATED_TEXT[sender]
-        refresh_search_index(Listing.objects.using(using).filter(**{lookup: instance}))
-
-
-def index_unindexed_listings(sender, using="default", **kwargs):
-    """After migrate, index listings that have never been (rows older than the index)."""
-    connection = connections[using]
-    table = Listing._meta.db_table
-    with connection.cursor() as cursor:
-        if table not in connection.introspection.table_names(cursor):
-            return
-        columns = {
-            col.name for col in connection.introspection.get_table_description(cursor, table)
-        }
-    # Skip when migrating backwards to before the search columns existed.
-    if "search_document" in columns:
-        refresh_search_index(Listing.objects.using(using).filter(search_document=""))
 
 
 # Reading a query --------------------------------------------------------------------

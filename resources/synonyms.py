@@ -21,8 +21,8 @@ import re
 import unicodedata
 from typing import NamedTuple
 
-# Letters and digits; everything else separates words. Shared with resources.search so
-# that listings and queries are cut into words the same way.
+# Letters and digits; everything else separates words. Shared by resources.search_index and
+# resources.search so that listings and queries are cut into words the same way.
 WORD = re.compile(r"[^\W_]+")
 
 

@@ -7,6 +7,8 @@ import pytest
 from django.core.cache import cache
 from django.db import connection
 
+from tests.servers import collected_static, redis_server
+
 
 @pytest.fixture(autouse=True)
 def empty_cache():
@@ -35,3 +37,16 @@ def pytest_collection_modifyitems(config, items):
     if left_out:
         config.hook.pytest_deselected(items=left_out)
         items[:] = kept
+
+
+@pytest.fixture(scope="module")
+def static_root(tmp_path_factory):
+    """Static files gathered by collectstatic, as a deployment does (tests/servers.py)."""
+    return collected_static(tmp_path_factory)
+
+
+@pytest.fixture(scope="module")
+def redis_url():
+    """The address of a Redis server of the module's own (tests/servers.py)."""
+    with redis_server() as url:
+        yield url

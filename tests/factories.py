@@ -4,8 +4,10 @@ Each returns a saved, valid object; keyword arguments override any field.
 """
 
 import itertools
-from datetime import date, time
+from datetime import time, timedelta
 from decimal import Decimal
+
+from django.utils import timezone
 
 from groups.models import Attendance, Fellowship, Meeting, Place, SupportGroup
 from resources.models import (
@@ -16,11 +18,13 @@ from resources.models import (
     Helpline,
     HelplineType,
     ListingStatus,
+    OpeningHours,
     Organization,
     SoberHomeServes,
     SoberLivingHome,
     Term,
     TreatmentProgram,
+    Weekday,
 )
 from resources.vocabularies import Vocabulary
 
@@ -35,6 +39,34 @@ CHICAGO = {
     "latitude": Decimal("41.924800"),
     "longitude": Decimal("-87.641400"),
 }
+# About 3 miles north of it, still in Chicago.
+EDGEWATER = {
+    "address_line1": "5500 N Broadway",
+    "city": "Chicago",
+    "region": "IL",
+    "postal_code": "60640",
+    "latitude": Decimal("41.981000"),
+    "longitude": Decimal("-87.660000"),
+}
+# Far from both, in another state.
+DENVER = {
+    "address_line1": "1550 Larimer St",
+    "city": "Denver",
+    "region": "CO",
+    "postal_code": "80202",
+    "latitude": Decimal("39.748000"),
+    "longitude": Decimal("-104.999000"),
+}
+
+
+# Listings were checked this many days before the day the tests run: recently enough
+# that no page calls them out of date and search keeps them, whatever the year.
+VERIFIED_DAYS_AGO = 60
+
+
+def days_ago(days):
+    """The date ``days`` before today, in the site's time zone."""
+    return timezone.localdate() - timedelta(days=days)
 
 
 def _unique(prefix):
@@ -58,7 +90,7 @@ def _listing_fields(name_prefix, fields):
         "summary": f"Invented {name_prefix.lower()} for tests.",
         "status": ListingStatus.PUBLISHED,
         "phone": "312-555-0100",
-        "last_verified_on": date(2026, 10, 1),
+        "last_verified_on": days_ago(VERIFIED_DAYS_AGO),
         **CHICAGO,
     }
     defaults.update(fields)
@@ -70,6 +102,11 @@ def _with_terms(listing, terms):
     for vocabulary, codes in (terms or {}).items():
         listing.terms.add(*Term.objects.filter(vocabulary=vocabulary, code__in=codes))
     return listing
+
+
+def make_opening_hours(listing, weekday=Weekday.MONDAY, opens=time(9), closes=time(17)):
+    """One opening period of ``listing``: Monday 9 to 5 unless told."""
+    return OpeningHours.objects.create(listing=listing, weekday=weekday, opens=opens, closes=closes)
 
 
 def make_clinician(terms=None, **fields):

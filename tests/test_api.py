@@ -10,7 +10,7 @@ from django.test import override_settings
 from django.urls import reverse
 
 from groups.models import Attendance, MeetingStatus
-from resources.models import ClinicianRole, ListingStatus, OpeningHours
+from resources.models import ClinicianRole, ListingStatus
 from resources.vocabularies import TERMS, Vocabulary
 from tests.factories import (
     fellowship,
@@ -18,6 +18,7 @@ from tests.factories import (
     make_community_resource,
     make_helpline,
     make_meeting,
+    make_opening_hours,
     make_organization,
     make_place,
     make_sober_living_home,
@@ -185,7 +186,7 @@ def test_clinician_detail_has_typed_fields_terms_hours_and_organization(client):
         organization=make_organization(name="Northside Health", slug="northside"),
         terms={Vocabulary.PAYMENT: ["medicaid", "free"], Vocabulary.LANGUAGE: ["es"]},
     )
-    OpeningHours.objects.create(listing=clinician, weekday=1, opens=time(9), closes=time(17))
+    make_opening_hours(clinician)
     body = get_json(client, detail("dr-okafor"))
     assert body["details"] == {
         "role": "psychiatrist",
@@ -294,7 +295,7 @@ def test_an_unknown_place_answers_400_with_suggestions(client):
 def test_a_page_past_the_end_is_a_404_with_a_detail(client):
     make_clinician()
     body = get_json(client, LISTINGS, status=404, page="3")
-    assert body == {"detail": "There is no page 3: these results fill 1."}
+    assert body == {"detail": "There is no page 3: these results fill 1 page."}
 
 
 def test_an_unknown_listing_is_a_404_with_a_detail(client):

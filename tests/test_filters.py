@@ -1,7 +1,5 @@
 """The search FilterSet, given plain dicts as a query string would give it."""
 
-from decimal import Decimal
-
 import pytest
 from django.db.models import F
 
@@ -11,6 +9,8 @@ from directory.listing_filters import ListingFilter, Sort
 from resources.models import ClinicianRole, CommunityResourceType, Listing, ListingStatus
 from resources.vocabularies import Vocabulary
 from tests.factories import (
+    DENVER,
+    EDGEWATER,
     fellowship,
     make_clinician,
     make_community_resource,
@@ -21,24 +21,6 @@ from tests.factories import (
 )
 
 pytestmark = pytest.mark.django_db
-
-DENVER = {
-    "address_line1": "1550 Larimer St",
-    "city": "Denver",
-    "region": "CO",
-    "postal_code": "80202",
-    "latitude": Decimal("39.748000"),
-    "longitude": Decimal("-104.999000"),
-}
-# About 3 miles north of the factories' Lincoln Park address, still in Chicago.
-EDGEWATER = {
-    "address_line1": "5500 N Broadway",
-    "city": "Chicago",
-    "region": "IL",
-    "postal_code": "60640",
-    "latitude": Decimal("41.981000"),
-    "longitude": Decimal("-87.660000"),
-}
 
 
 def names(data, queryset=None):

@@ -1,6 +1,5 @@
 """Freshness: old listings are marked on their page and, past a set age, leave search."""
 
-from datetime import timedelta
 from io import StringIO
 
 import pytest
@@ -9,13 +8,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from resources.models import Listing
-from tests.factories import make_clinician
+from tests.factories import days_ago, make_clinician
 
 pytestmark = pytest.mark.django_db
-
-
-def days_ago(days):
-    return timezone.localdate() - timedelta(days=days)
 
 
 def test_listings_past_the_stale_age_leave_search_and_browse_but_keep_their_page(client):

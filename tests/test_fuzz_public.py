@@ -50,7 +50,7 @@ from groups.models import Attendance, Fellowship, Meeting
 from opendata.hsds import params
 from resources.vocabularies import Vocabulary
 from tests import factories
-from tests.test_search import build_directory
+from tests.helpers import build_directory
 
 pytestmark = pytest.mark.django_db
 

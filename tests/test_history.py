@@ -16,7 +16,6 @@ from resources.models import (
     Helpline,
     Listing,
     ListingStatus,
-    OpeningHours,
     Organization,
     SoberLivingHome,
     Term,
@@ -25,6 +24,7 @@ from resources.models import (
 from resources.models.history import one_history_row, record_history
 from resources.vocabularies import Vocabulary
 from tests import factories
+from tests.helpers import change_page_data, form_values
 
 pytestmark = pytest.mark.django_db
 
@@ -34,31 +34,6 @@ GOOD_FEED = Path(__file__).parent / "data" / "meeting_guide" / "good.json"
 def admin_url(model, view, *args):
     opts = model._meta
     return reverse(f"admin:{opts.app_label}_{opts.model_name}_{view}", args=args)
-
-
-def form_values(form):
-    """What an admin form would post back untouched."""
-    data = {}
-    for bound in form:
-        value = bound.value()
-        if isinstance(value, bool):
-            if value:
-                data[bound.html_name] = "on"
-        elif isinstance(value, (list, tuple)):
-            data[bound.html_name] = [str(item) for item in value]
-        elif value is not None:
-            data[bound.html_name] = str(value)
-    return data
-
-
-def change_page_data(response):
-    """The change page's form and inline formsets, as the browser would post them."""
-    data = form_values(response.context["adminform"].form)
-    for inline in response.context["inline_admin_formsets"]:
-        data.update(form_values(inline.formset.management_form))
-        for form in inline.formset.forms:
-            data.update(form_values(form))
-    return data
 
 
 def term_codes(record):
@@ -87,9 +62,7 @@ CURATED = [
     pytest.param(lambda: factories.fellowship("NA"), id="fellowship"),
     pytest.param(lambda: factories.term(Vocabulary.LANGUAGE, "es"), id="term"),
     pytest.param(
-        lambda: OpeningHours.objects.create(
-            listing=factories.make_clinician(), weekday=1, opens=time(9), closes=time(17)
-        ),
+        lambda: factories.make_opening_hours(factories.make_clinician()),
         id="opening-hours",
     ),
 ]

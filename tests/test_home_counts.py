@@ -11,6 +11,7 @@ from django.urls import reverse
 from resources.models import Listing, ListingStatus
 from resources.vocabularies import Vocabulary
 from tests.factories import make_clinician, make_meeting, make_treatment_program, term
+from tests.helpers import UNREACHABLE_REDIS
 
 HOME = reverse("directory:home")
 
@@ -111,16 +112,6 @@ def test_bulk_changes_that_skip_signals_show_when_the_time_runs_out(client, sett
     time.sleep(1.2)
 
     assert card_count(client, "doctors-and-therapists") == 0
-
-
-UNREACHABLE_REDIS = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
-        # Port 1 is never a Redis: the connection is refused at once.
-        "LOCATION": "redis://127.0.0.1:1/0",
-        "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
-    }
-}
 
 
 def test_an_unreachable_cache_neither_breaks_the_home_page_nor_loses_a_save(client, settings):

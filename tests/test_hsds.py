@@ -16,13 +16,13 @@ from referencing.jsonschema import DRAFT202012
 
 from exchange.hsds import ids
 from groups.models import MeetingFrequency
-from resources.models import Listing, ListingStatus, OpeningHours
+from resources.models import Listing, ListingStatus
 from resources.vocabularies import Vocabulary
 from tests import factories
 
 pytestmark = pytest.mark.django_db
 
-SCHEMAS = Path(__file__).resolve().parent.parent / "resources" / "data" / "hsds-3.0"
+SCHEMAS = Path(__file__).resolve().parent.parent / "exchange" / "data" / "hsds-3.0"
 
 
 @cache
@@ -76,7 +76,7 @@ def directory():
             Vocabulary.ACCREDITATION: ["carf"],
         },
     )
-    OpeningHours.objects.create(listing=program, weekday=1, opens=time(9), closes=time(17))
+    factories.make_opening_hours(program)
     home = factories.make_sober_living_home(name="Maple House", weekly_cost=Decimal("175.00"))
     helpline = factories.make_helpline(name="Night Line", open_24_7=True)
     group = factories.make_support_group(name="Lincoln Park Group")
@@ -124,7 +124,7 @@ def test_service_detail_validates_and_maps_the_listing(client, directory):
     assert_valid("compiled/service.json", service)
     assert service["id"] == service_id == str(uuid.uuid5(ids.NAMESPACE, f"listing:{program.pk}"))
     assert service["status"] == "active"
-    assert service["assured_date"] == "2026-10-01"
+    assert service["assured_date"] == program.last_verified_on.isoformat()
     assert service["url"] == "https://lakeside.example.org"
     assert service["organization"]["name"] == "Lakeside Health"
     assert service["organization_id"] == service["organization"]["id"]
@@ -272,7 +272,7 @@ def _make_listings(count):
             factories.make_support_group,
         ][number % 3]
         listing = make(terms={Vocabulary.LANGUAGE: ["en"], Vocabulary.PAYMENT: ["free"]})
-        OpeningHours.objects.create(listing=listing, weekday=2, opens=time(8), closes=time(12))
+        factories.make_opening_hours(listing, weekday=2, opens=time(8), closes=time(12))
         if number % 3 == 2:
             factories.make_meeting(group=listing, types=["O"])
 
@@ -373,4 +373,4 @@ def test_taxonomy_terms_validate_and_filter_by_taxonomy(client):
 
 def test_dates_are_iso(client, directory):
     service = services_by_name(client)["Lakeside Recovery Clinic"]
-    assert date.fromisoformat(service["assured_date"]) == date(2026, 10, 1)
+    assert date.fromisoformat(service["assured_date"]) == directory["program"].last_verified_on

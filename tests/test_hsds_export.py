@@ -2,7 +2,6 @@
 
 import csv
 import json
-from datetime import time
 from decimal import Decimal
 from io import StringIO
 from pathlib import Path
@@ -13,13 +12,13 @@ from django.core.management import call_command
 from exchange.hsds import ids
 from exchange.hsds.export import TABLES
 from groups.models import MeetingFrequency
-from resources.models import ListingStatus, OpeningHours
+from resources.models import ListingStatus
 from resources.vocabularies import Vocabulary
 from tests import factories
 
 pytestmark = pytest.mark.django_db
 
-SCHEMAS = Path(__file__).resolve().parent.parent / "resources" / "data" / "hsds-3.0"
+SCHEMAS = Path(__file__).resolve().parent.parent / "exchange" / "data" / "hsds-3.0"
 
 
 def table_columns(table):
@@ -44,7 +43,7 @@ def exported(tmp_path):
         organization=org,
         terms={Vocabulary.LANGUAGE: ["es"], Vocabulary.PAYMENT: ["medicaid"]},
     )
-    OpeningHours.objects.create(listing=program, weekday=1, opens=time(9), closes=time(17))
+    factories.make_opening_hours(program)
     factories.make_sober_living_home(name="Maple House", weekly_cost=Decimal("150"))
     group = factories.make_support_group(name="Lincoln Park Group")
     factories.make_meeting(group=group, frequency=MeetingFrequency.MONTHLY, week_of_month=5)

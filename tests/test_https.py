@@ -17,7 +17,7 @@ from urllib.parse import urlencode
 import pytest
 
 from tests.observatory import observatory_score
-from tests.test_serving import collected_static, gunicorn, migrated_sqlite_database
+from tests.servers import collected_static, gunicorn, migrated_sqlite_database
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 HOST = "directory.example.org"

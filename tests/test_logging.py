@@ -15,7 +15,7 @@ import time
 import pytest
 
 from recovery_site.logging import OneLineFormatter, escape_control_characters, remove_addresses
-from tests.test_serving import collected_static, gunicorn, migrated_sqlite_database
+from tests.servers import collected_static, gunicorn, migrated_sqlite_database
 
 SERVER = "127.0.0.2"
 VISITOR = "127.0.0.3"

@@ -15,6 +15,7 @@ from directory.templatetags.meetings import distance_text
 from groups.models import Attendance, Meeting, MeetingFrequency, MeetingStatus
 from resources.geo import EARTH_RADIUS_MILES, Location
 from tests.factories import fellowship, make_meeting, make_place, make_support_group
+from tests.helpers import link_query, problems
 
 pytestmark = pytest.mark.django_db
 
@@ -430,7 +431,30 @@ def test_finder_pages_say_how_many_were_found_and_past_the_end_is_a_404(client):
     assert "56 meetings" in last.text
     assert len(names(last)) == 6
     past = find(client, "day=any&page=3", status=404)
-    assert "these results fill 2" in past.text
+    # The same words and the same way back as the search page.
+    assert "There is no page 3: these results fill 2 pages." in problems(past.text)
+    assert link_query(past.text, "Go to the last page") == {"day": ["any"], "page": ["2"]}
+
+
+def test_a_finder_page_past_the_end_of_one_page_links_to_the_first(client):
+    make_meeting(weekday=TUESDAY)
+    past = find(client, "day=any&page=4", status=404)
+    assert "There is no page 4: these results fill 1 page." in problems(past.text)
+    assert link_query(past.text, "Go to the first page") == {"day": ["any"]}
+
+
+@pytest.mark.parametrize(
+    ("page", "status", "message"),
+    [
+        ("0", 400, "Page numbers start at 1."),
+        ("abc", 400, "“abc” is not a page number. Use a whole number, like 2."),
+    ],
+)
+def test_a_finder_page_number_it_cannot_use_links_to_the_first_page(client, page, status, message):
+    make_meeting(weekday=TUESDAY)
+    response = find(client, f"day=any&page={page}", status=status)
+    assert message in problems(response.text)
+    assert link_query(response.text, "Go to the first page") == {"day": ["any"]}
 
 
 def test_filterset_with_plain_data():

@@ -378,7 +378,7 @@ def test_open_now_reads_hours_in_each_listings_own_time_zone(django_assert_num_q
     denver = factories.make_clinician(postal_code="80205")  # America/Denver, an hour behind
     always = factories.make_helpline(open_24_7=True)
     for listing in (chicago, denver):
-        OpeningHours.objects.create(listing=listing, weekday=1, opens=time(9), closes=time(17))
+        factories.make_opening_hours(listing)
     # Monday 23 November 2026, 16:30 in Chicago = 15:30 in Denver = 22:30 UTC.
     moment = datetime(2026, 11, 23, 22, 30, tzinfo=UTC)
 

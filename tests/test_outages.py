@@ -24,8 +24,7 @@ from django.utils import timezone
 
 from tests.factories import make_clinician
 from tests.pg_cluster import free_port, owned_cluster
-from tests.test_serving import gunicorn, static_root  # noqa: F401 (fixtures)
-from tests.test_settings import redis_url  # noqa: F401
+from tests.servers import gunicorn
 
 pytestmark = pytest.mark.postgresql
 
@@ -141,7 +140,7 @@ def test_pages_are_made_again_once_the_database_is_back(client):
 
 SEED = """
 from tests.factories import make_clinician
-from resources.search import refresh_search_index
+from resources.search_index import refresh_search_index
 listing = make_clinician(name="Lakeside Counseling", phone="312-555-0142")
 refresh_search_index()
 print(listing.get_absolute_url())

@@ -4,8 +4,6 @@ import json
 import re
 from datetime import date, datetime, time
 from decimal import Decimal
-from html import unescape
-from html.parser import HTMLParser
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -19,23 +17,25 @@ from resources.models import (
     CommunityResourceType,
     HelplineType,
     ListingStatus,
-    OpeningHours,
     ServiceScope,
     SoberHomeCertification,
     Weekday,
 )
 from resources.vocabularies import Vocabulary
 from tests.factories import (
+    days_ago,
     make_clinician,
     make_community_resource,
     make_helpline,
     make_meeting,
+    make_opening_hours,
     make_organization,
     make_place,
     make_sober_living_home,
     make_support_group,
     make_treatment_program,
 )
+from tests.helpers import ResourceParser, card_count, text_of, written_date
 
 pytestmark = pytest.mark.django_db
 
@@ -46,21 +46,10 @@ def page(client, url, status=200):
     return response.content.decode()
 
 
-def text_of(html):
-    """The page's text with tags removed and whitespace collapsed, for phrase checks."""
-    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
-    return unescape(re.sub(r" ([),.;:])", r"\1", text))
-
-
 def json_ld(html):
     found = re.findall(r'<script type="application/ld\+json">(.*?)</script>', html, re.DOTALL)
     assert len(found) == 1
     return json.loads(found[0])
-
-
-def card_count(html, card_id):
-    match = re.search(rf'id="{card_id}".*?<strong>([\d,]+)</strong>', html, re.DOTALL)
-    return int(match.group(1).replace(",", ""))
 
 
 def section(html, heading_id):
@@ -68,38 +57,6 @@ def section(html, heading_id):
     match = re.search(rf'aria-labelledby="{heading_id}">(.*?)</section>', html, re.DOTALL)
     assert match, heading_id
     return match.group(1)
-
-
-class ResourceParser(HTMLParser):
-    """Collects every URL the browser would fetch on its own (not links people follow)."""
-
-    FETCHED = {
-        "script": ["src"],
-        "link": ["href"],
-        "img": ["src", "srcset"],
-        "source": ["src", "srcset"],
-        "iframe": ["src"],
-        "video": ["src", "poster"],
-        "audio": ["src"],
-        "embed": ["src"],
-        "object": ["data"],
-        "input": ["src"],
-    }
-
-    def __init__(self):
-        super().__init__()
-        self.urls = []
-        self.scripts = []
-
-    def handle_starttag(self, tag, attrs):
-        attrs = dict(attrs)
-        if tag == "script":
-            self.scripts.append(attrs)
-        for name in self.FETCHED.get(tag, []):
-            if attrs.get(name):
-                self.urls.append(attrs[name])
-        if "style" in attrs:
-            self.urls += re.findall(r"url\(([^)]*)\)", attrs["style"])
 
 
 def every_page_url():
@@ -285,9 +242,10 @@ def test_listing_shows_contact_links_people_can_tap(client):
 
 
 def test_listing_shows_the_last_checked_date_or_says_it_is_not_verified(client):
-    checked = make_clinician(last_verified_on=date(2026, 10, 1))
+    checked = make_clinician(last_verified_on=days_ago(45))
     unchecked = make_clinician(last_verified_on=None)
-    assert "Last checked: October 1, 2026" in text_of(page(client, checked.get_absolute_url()))
+    shown = text_of(page(client, checked.get_absolute_url()))
+    assert f"Last checked: {written_date(checked.last_verified_on)}" in shown
     assert "Not yet verified" in page(client, unchecked.get_absolute_url())
 
 
@@ -368,9 +326,9 @@ def test_listing_groups_its_terms_by_vocabulary(client):
 
 def test_listing_shows_hours_monday_first_with_closed_days(client):
     listing = make_clinician(hours_notes="Closed on public holidays.")
-    OpeningHours.objects.create(listing=listing, weekday=1, opens=time(9), closes=time(12))
-    OpeningHours.objects.create(listing=listing, weekday=1, opens=time(13), closes=time(17, 30))
-    OpeningHours.objects.create(listing=listing, weekday=0, opens=time(10), closes=time(14))
+    make_opening_hours(listing, weekday=Weekday.MONDAY, opens=time(9), closes=time(12))
+    make_opening_hours(listing, weekday=Weekday.MONDAY, opens=time(13), closes=time(17, 30))
+    make_opening_hours(listing, weekday=Weekday.SUNDAY, opens=time(10), closes=time(14))
 
     hours = text_of(section(page(client, listing.get_absolute_url()), "hours-heading"))
 
@@ -586,10 +544,8 @@ def _busy_listing(maker, **fields):
         },
         **fields,
     )
-    for weekday in range(7):
-        OpeningHours.objects.create(
-            listing=listing, weekday=weekday, opens=time(9), closes=time(17)
-        )
+    for weekday in Weekday:
+        make_opening_hours(listing, weekday)
     return listing
 
 
@@ -759,13 +715,9 @@ def test_next_meeting_is_next_week_once_todays_is_over():
 def test_detail_says_whether_the_listing_is_open_now_in_its_own_time_zone(client):
     today_in_denver = Weekday.of(datetime.now(ZoneInfo("America/Denver")))
     open_all_day = make_clinician(postal_code="80205")  # America/Denver
-    OpeningHours.objects.create(
-        listing=open_all_day, weekday=today_in_denver, opens=time(0), closes=time(23, 59, 59)
-    )
+    make_opening_hours(open_all_day, today_in_denver, opens=time(0), closes=time(23, 59, 59))
     open_another_day = make_clinician(postal_code="80205")
-    OpeningHours.objects.create(
-        listing=open_another_day, weekday=(today_in_denver + 1) % 7, opens=time(0), closes=time(23)
-    )
+    make_opening_hours(open_another_day, (today_in_denver + 1) % 7, opens=time(0), closes=time(23))
     no_hours = make_clinician(postal_code="80205")
 
     assert "Open now" in page(client, open_all_day.get_absolute_url())
@@ -777,7 +729,7 @@ def test_detail_says_whether_the_listing_is_open_now_in_its_own_time_zone(client
 
 def test_is_open_at_reads_hours_in_the_listings_time_zone():
     listing = make_clinician(postal_code="80205")  # America/Denver
-    OpeningHours.objects.create(listing=listing, weekday=1, opens=time(9), closes=time(17))
+    make_opening_hours(listing)  # Monday 9 to 5
     # Monday 23 November 2026: 16:30 in Denver is 23:30 UTC; 17:30 in Denver is 00:30 UTC.
     assert listing.is_open_at(datetime(2026, 11, 23, 23, 30, tzinfo=ZoneInfo("UTC"))) is True
     assert listing.is_open_at(datetime(2026, 11, 24, 0, 30, tzinfo=ZoneInfo("UTC"))) is False

@@ -9,7 +9,7 @@ from django.urls import reverse
 from groups.models import MeetingStatus
 from resources.models import Listing, ListingStatus
 from resources.public_cache import seconds_to_next_minute
-from resources.search import refresh_search_index
+from resources.search_index import refresh_search_index
 from resources.vocabularies import Vocabulary
 from tests.factories import (
     make_clinician,
@@ -19,7 +19,7 @@ from tests.factories import (
     make_report,
     term,
 )
-from tests.test_home_counts import UNREACHABLE_REDIS
+from tests.helpers import UNREACHABLE_REDIS
 
 pytestmark = pytest.mark.django_db
 

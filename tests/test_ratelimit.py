@@ -16,8 +16,7 @@ from django.urls import reverse
 from recovery_site import ratelimit
 from recovery_site.clients import client_address, rate_key
 from tests.factories import make_clinician, make_meeting
-from tests.test_settings import run_manage_check
-from tests.test_suggest import valid
+from tests.helpers import run_manage_check, suggestion_data
 
 pytestmark = pytest.mark.django_db
 
@@ -254,7 +253,7 @@ def test_redis_keys_never_hold_the_visitors_address(client, real_redis):
     for address in addresses:
         assert client.get(VOCABULARIES, REMOTE_ADDR=address).status_code == 200
         assert client.get(FEED, REMOTE_ADDR=address).status_code == 200
-        assert client.post("/suggest/", valid(), REMOTE_ADDR=address).status_code == 302
+        assert client.post("/suggest/", suggestion_data(), REMOTE_ADDR=address).status_code == 302
 
     keys = [key.decode() for key in connection.scan_iter(f"{prefix}:*")]
     assert keys

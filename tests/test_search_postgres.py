@@ -2,7 +2,7 @@
 
 Each row of ``EXPECTED`` is a search someone looking for help might type, the
 listings that must come first, and listings that must not be found at all. The data
-set is the invented directory of test_search.py.
+set is the invented directory of tests/helpers.py.
 """
 
 import re
@@ -14,7 +14,7 @@ from django.db import connection, transaction
 from resources.models import Listing
 from resources.search import CONFIG
 from tests import factories
-from tests.test_search import build_directory, found
+from tests.helpers import build_directory, found
 
 pytestmark = [pytest.mark.django_db, pytest.mark.postgresql]
 

@@ -1,16 +1,13 @@
 """Settings come from the environment; a bad value stops start-up and names the variable."""
 
 import os
-import socket
 import sqlite3
 import subprocess
 import sys
-import time
 from contextlib import closing
 from pathlib import Path
 
 import pytest
-import redis
 from django.core.exceptions import ImproperlyConfigured
 
 from recovery_site.env import (
@@ -20,8 +17,7 @@ from recovery_site.env import (
     parse_cache_url,
     parse_database_url,
 )
-
-PROJECT_DIR = Path(__file__).resolve().parent.parent
+from tests.helpers import PROJECT_DIR, run_manage, run_manage_check
 
 
 def test_postgres_url_becomes_a_postgresql_database():
@@ -94,29 +90,6 @@ def test_env_time_zone_refuses_unknown_zones(monkeypatch):
 
     with pytest.raises(ImproperlyConfigured, match="TIME_ZONE must be an IANA time zone"):
         env_time_zone("TIME_ZONE")
-
-
-def run_manage_check(**environment):
-    """Start the project for real with the given environment, as a deployment would."""
-    return run_manage("check", **environment)
-
-
-def run_manage(*args, **environment):
-    """``manage.py`` with only the given settings, as in a shell where nothing else is set."""
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if key not in {"DEBUG", "SECRET_KEY", "DATABASE_URL", "TIME_ZONE", "ALLOWED_HOSTS"}
-    }
-    env.update(environment)
-    return subprocess.run(
-        [sys.executable, "manage.py", *args],
-        cwd=PROJECT_DIR,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
 
 
 @pytest.mark.parametrize(
@@ -270,31 +243,6 @@ def run_python(code, **environment):
     )
     assert result.returncode == 0, result.stderr
     return result.stdout.strip()
-
-
-@pytest.fixture(scope="module")
-def redis_url():
-    """A Redis server of the test's own, on a free port, keeping nothing on disk."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    server = subprocess.Popen(
-        ["redis-server", "--bind", "127.0.0.1", "--port", str(port), "--save", ""],
-        stdout=subprocess.DEVNULL,
-    )
-    client = redis.Redis(port=port)
-    try:
-        for _attempt in range(100):
-            try:
-                client.ping()
-                break
-            except redis.ConnectionError:
-                time.sleep(0.05)
-        yield f"redis://127.0.0.1:{port}/0"
-    finally:
-        client.close()
-        server.terminate()
-        server.wait(timeout=30)
 
 
 def test_redis_cache_is_shared_between_processes(redis_url):

@@ -11,6 +11,7 @@ from django.urls import reverse
 from moderation import ratelimit
 from moderation.models import REFERENCE_PATTERN, Submission, SubmissionKind, SubmissionStatus
 from tests.factories import fellowship
+from tests.helpers import suggestion_data
 
 pytestmark = pytest.mark.django_db
 
@@ -23,27 +24,6 @@ def empty_cache():
     cache.clear()
     yield
     cache.clear()
-
-
-def valid(**overrides):
-    data = {
-        "listing_kind": "treatment_program",
-        "fellowship": "",
-        "name": "Lakeside Recovery Clinic",
-        "phone": "312-555-0142",
-        "website": "https://lakeside.example.org/",
-        "email": "intake@lakeside.example.org",
-        "address_line1": "100 N Lake St",
-        "city": "Chicago",
-        "region": "il",
-        "postal_code": "60601",
-        "offers": "Outpatient treatment and buprenorphine.",
-        "details": "I was a patient there in 2025.",
-        "contact_email": "me@example.net",
-        "homepage": "",
-    }
-    data.update(overrides)
-    return data
 
 
 def test_suggest_page_has_a_labelled_form_and_is_linked_from_every_page(client):
@@ -65,7 +45,7 @@ def test_only_the_form_page_sets_a_cookie_and_it_is_the_csrf_one(client):
 
 
 def test_a_valid_suggestion_is_stored_and_the_reference_shown(client):
-    response = client.post(SUGGEST, valid())
+    response = client.post(SUGGEST, suggestion_data())
 
     submission = Submission.objects.get()
     assert response.status_code == 302
@@ -88,21 +68,21 @@ def test_a_valid_suggestion_is_stored_and_the_reference_shown(client):
 
 def test_the_visitors_address_is_stored_nowhere(client):
     # What the rate limit keeps in the cache is tested in a real Redis in test_ratelimit.py.
-    client.post(SUGGEST, valid(), REMOTE_ADDR="203.0.113.77")
+    client.post(SUGGEST, suggestion_data(), REMOTE_ADDR="203.0.113.77")
     submission = Submission.objects.get()
     for field in Submission._meta.concrete_fields:
         assert "203.0.113.77" not in str(getattr(submission, field.attname))
 
 
 def test_two_suggestions_get_different_references(client):
-    client.post(SUGGEST, valid())
-    client.post(SUGGEST, valid(name="Another Place"))
+    client.post(SUGGEST, suggestion_data())
+    client.post(SUGGEST, suggestion_data(name="Another Place"))
     assert len(set(Submission.objects.values_list("reference", flat=True))) == 2
 
 
 def test_missing_answers_are_explained_next_to_each_field_and_nothing_is_stored(client):
     response = client.post(
-        SUGGEST, valid(listing_kind="", name="", phone="", website="", email="", city="")
+        SUGGEST, suggestion_data(listing_kind="", name="", phone="", website="", email="", city="")
     )
     html = response.content.decode()
 
@@ -133,29 +113,29 @@ def test_missing_answers_are_explained_next_to_each_field_and_nothing_is_stored(
     ],
 )
 def test_bad_values_are_refused_with_a_message(client, field, value, message):
-    response = client.post(SUGGEST, valid(**{field: value}))
+    response = client.post(SUGGEST, suggestion_data(**{field: value}))
     assert response.status_code == 400
     assert message in response.content.decode()
     assert not Submission.objects.exists()
 
 
 def test_a_support_group_needs_its_fellowship(client):
-    response = client.post(SUGGEST, valid(listing_kind="support_group"))
+    response = client.post(SUGGEST, suggestion_data(listing_kind="support_group"))
     assert response.status_code == 400
     assert "Choose the fellowship the group belongs to." in response.content.decode()
 
     na = fellowship("NA")
-    client.post(SUGGEST, valid(listing_kind="support_group", fellowship=na.pk))
+    client.post(SUGGEST, suggestion_data(listing_kind="support_group", fellowship=na.pk))
     assert Submission.objects.get().fellowship == na
 
 
 def test_a_fellowship_is_dropped_for_other_kinds(client):
-    client.post(SUGGEST, valid(fellowship=fellowship("AA").pk))
+    client.post(SUGGEST, suggestion_data(fellowship=fellowship("AA").pk))
     assert Submission.objects.get().fellowship is None
 
 
 def test_submitted_html_is_shown_as_text(client, admin_client):
-    client.post(SUGGEST, valid(name="<script>alert(1)</script>", details="<b>bold</b>"))
+    client.post(SUGGEST, suggestion_data(name="<script>alert(1)</script>", details="<b>bold</b>"))
     submission = Submission.objects.get()
     html = admin_client.get(
         reverse("admin:moderation_submission_change", args=[submission.pk])
@@ -175,7 +155,7 @@ def test_the_honeypot_field_is_hidden_from_people_and_screen_readers(client):
 
 
 def test_a_filled_honeypot_looks_successful_but_stores_nothing(client):
-    response = client.post(SUGGEST, valid(homepage="http://spam.example.com"))
+    response = client.post(SUGGEST, suggestion_data(homepage="http://spam.example.com"))
     assert response.status_code == 302
     assert re.fullmatch(rf"/thanks/{REFERENCE_PATTERN}/", response["Location"])
     assert client.get(response["Location"]).status_code == 200
@@ -184,9 +164,9 @@ def test_a_filled_honeypot_looks_successful_but_stores_nothing(client):
 
 def test_the_sixth_submission_in_an_hour_gets_a_friendly_429(client):
     for number in range(5):
-        assert client.post(SUGGEST, valid(name=f"Clinic {number}")).status_code == 302
+        assert client.post(SUGGEST, suggestion_data(name=f"Clinic {number}")).status_code == 302
 
-    response = client.post(SUGGEST, valid(name="Clinic 6"))
+    response = client.post(SUGGEST, suggestion_data(name="Clinic 6"))
     html = response.content.decode()
     assert response.status_code == 429
     # Up to two hours: an early burst still weighs on the next hour (recovery_site/ratelimit.py).
@@ -201,18 +181,18 @@ def test_the_sixth_submission_in_an_hour_gets_a_friendly_429(client):
 
 def test_the_limit_is_per_address(client):
     for number in range(5):
-        client.post(SUGGEST, valid(name=f"Clinic {number}"), REMOTE_ADDR="198.51.100.1")
-    assert client.post(SUGGEST, valid(), REMOTE_ADDR="198.51.100.1").status_code == 429
-    assert client.post(SUGGEST, valid(), REMOTE_ADDR="198.51.100.2").status_code == 302
+        client.post(SUGGEST, suggestion_data(name=f"Clinic {number}"), REMOTE_ADDR="198.51.100.1")
+    assert client.post(SUGGEST, suggestion_data(), REMOTE_ADDR="198.51.100.1").status_code == 429
+    assert client.post(SUGGEST, suggestion_data(), REMOTE_ADDR="198.51.100.2").status_code == 302
 
 
 def test_invalid_attempts_do_not_count_but_honeypot_hits_do(client, settings):
     settings.SUBMISSIONS_PER_HOUR = 2
     for _ in range(5):
-        assert client.post(SUGGEST, valid(name="")).status_code == 400
-    assert client.post(SUGGEST, valid(homepage="spam")).status_code == 302
-    assert client.post(SUGGEST, valid()).status_code == 302
-    assert client.post(SUGGEST, valid()).status_code == 429
+        assert client.post(SUGGEST, suggestion_data(name="")).status_code == 400
+    assert client.post(SUGGEST, suggestion_data(homepage="spam")).status_code == 302
+    assert client.post(SUGGEST, suggestion_data()).status_code == 302
+    assert client.post(SUGGEST, suggestion_data()).status_code == 429
     assert Submission.objects.count() == 1
 
 
@@ -224,9 +204,9 @@ def test_behind_a_proxy_the_forwarded_address_is_counted(client, settings):
     # A client cannot escape by adding its own entries on the left.
     forged = {"HTTP_X_FORWARDED_FOR": "1.2.3.4, 198.51.100.1", **proxy}
     other = {"HTTP_X_FORWARDED_FOR": "198.51.100.2", **proxy}
-    assert client.post(SUGGEST, valid(), **first).status_code == 302
-    assert client.post(SUGGEST, valid(), **forged).status_code == 429
-    assert client.post(SUGGEST, valid(), **other).status_code == 302
+    assert client.post(SUGGEST, suggestion_data(), **first).status_code == 302
+    assert client.post(SUGGEST, suggestion_data(), **forged).status_code == 429
+    assert client.post(SUGGEST, suggestion_data(), **other).status_code == 302
 
 
 def test_five_just_before_the_hour_leave_no_room_just_after_it():
@@ -245,17 +225,19 @@ def test_ipv6_addresses_of_one_64_share_a_count(client):
     # Anyone with IPv6 has a whole /64 and can pick a new address for each request.
     for number in range(5):
         address = f"2001:db8:1:2::{number + 1}"
-        assert client.post(SUGGEST, valid(), REMOTE_ADDR=address).status_code == 302
+        assert client.post(SUGGEST, suggestion_data(), REMOTE_ADDR=address).status_code == 302
 
-    same_64 = client.post(SUGGEST, valid(), REMOTE_ADDR="2001:db8:1:2:ffff:ffff:ffff:ffff")
+    same_64 = client.post(
+        SUGGEST, suggestion_data(), REMOTE_ADDR="2001:db8:1:2:ffff:ffff:ffff:ffff"
+    )
     assert same_64.status_code == 429
-    assert client.post(SUGGEST, valid(), REMOTE_ADDR="2001:db8:1:3::1").status_code == 302
+    assert client.post(SUGGEST, suggestion_data(), REMOTE_ADDR="2001:db8:1:3::1").status_code == 302
     assert Submission.objects.count() == 6
 
 
 def test_a_post_without_the_csrf_token_is_refused():
     client = Client(enforce_csrf_checks=True)
-    response = client.post(SUGGEST, valid())
+    response = client.post(SUGGEST, suggestion_data())
     assert response.status_code == 403
     assert not Submission.objects.exists()
 
@@ -273,7 +255,7 @@ def test_the_thank_you_page_makes_no_query(client, django_assert_num_queries):
 
 def test_the_csrf_failure_page_explains_in_plain_words(settings):
     settings.CSRF_FAILURE_VIEW = "moderation.views.csrf_failure"
-    response = Client(enforce_csrf_checks=True).post(SUGGEST, valid())
+    response = Client(enforce_csrf_checks=True).post(SUGGEST, suggestion_data())
     html = response.content.decode()
     assert response.status_code == 403
     assert "We could not accept the form" in html
@@ -290,6 +272,6 @@ def test_an_unreachable_cache_does_not_stop_a_submission(client, settings):
             "LOCATION": "redis://127.0.0.1:1/0",
         }
     }
-    response = client.post(SUGGEST, valid())
+    response = client.post(SUGGEST, suggestion_data())
     assert response.status_code == 302
     assert Submission.objects.get().name == "Lakeside Recovery Clinic"

@@ -18,7 +18,7 @@ from resources.models import (
     SoberLivingHome,
 )
 from tests import factories
-from tests.test_history import change_page_data
+from tests.helpers import change_page_data
 
 pytestmark = pytest.mark.django_db
 

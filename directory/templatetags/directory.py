@@ -12,6 +12,8 @@ from django.utils import dateformat
 from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
 
+from groups.schedule import next_occurrence as next_start
+from groups.schedule import occurrence_end
 from resources.models import Weekday
 
 register = template.Library()
@@ -131,10 +133,6 @@ class MeetingTime:
 
 def next_occurrence(meeting, now=None):
     """The next occurrence (weekly or monthly) not over at ``now``, as a MeetingTime."""
-    # Imported here: groups depends on resources, not the other way round at import time.
-    from groups.schedule import next_occurrence as next_start
-    from groups.schedule import occurrence_end
-
     start = next_start(meeting, now)
     end = occurrence_end(meeting, start) if meeting.end_time else None
     return MeetingTime(start=start, end=end)

@@ -4,12 +4,11 @@ Like ``directory``, they only rearrange what the view loaded and never query the
 """
 
 from django import template
-from django.utils import dateformat
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from directory.categories import BY_KIND
-from resources.models import ListingKind
+from resources.models import Listing
 
 register = template.Library()
 
@@ -40,27 +39,7 @@ def how_far(listing):
 @register.filter
 def kind_phrase(listing):
     """What the listing is, in the words a visitor would use: "Therapist or counselor"."""
-    specific = listing.specific
-    match listing.kind:
-        case ListingKind.CLINICIAN:
-            return specific.get_role_display()
-        case ListingKind.TREATMENT_PROGRAM:
-            if specific.is_opioid_treatment_program:
-                return _("Treatment program and methadone clinic")
-            return _("Treatment program")
-        case ListingKind.SOBER_LIVING_HOME:
-            return _("Sober living home for %(who)s") % {
-                "who": specific.get_serves_display().lower()
-            }
-        case ListingKind.HELPLINE:
-            return specific.get_helpline_type_display()
-        case ListingKind.COMMUNITY_RESOURCE:
-            return specific.get_resource_type_display()
-        case ListingKind.SUPPORT_GROUP:
-            return _("Peer support group: %(fellowship)s") % {
-                "fellowship": specific.fellowship.name
-            }
-    return listing.get_kind_display()
+    return listing.specific.kind_phrase()
 
 
 @register.filter
@@ -72,33 +51,16 @@ def browse_url(kind):
 
 @register.filter
 def key_facts(listing):
-    """The few facts a result shows before anyone opens it, in plain words."""
-    specific = listing.specific
+    """The few facts a result shows before anyone opens it, in plain words: how to get the
+    help, then what the listing's kind says of itself (``kind_facts()``), then its terms."""
     facts = []
     if listing.open_24_7:
         facts.append(_("Open 24/7"))
     if listing.offers_online:
-        facts.append(_("Online or video"))
+        facts.append(Listing.delivery_label("offers_online"))
     if listing.offers_phone:
-        facts.append(_("By phone"))
-    if listing.kind == ListingKind.CLINICIAN:
-        if specific.accepting_new_clients:
-            facts.append(_("Taking new clients"))
-        else:
-            facts.append(_("Not taking new clients now"))
-    if listing.kind == ListingKind.SOBER_LIVING_HOME and specific.beds_available is not None:
-        when = dateformat.format(specific.beds_updated_on, "M j")
-        if specific.beds_available:
-            facts.append(
-                ngettext(
-                    "%(n)s open bed on %(when)s",
-                    "%(n)s open beds on %(when)s",
-                    specific.beds_available,
-                )
-                % {"n": specific.beds_available, "when": when}
-            )
-        else:
-            facts.append(_("No open beds on %(when)s") % {"when": when})
+        facts.append(Listing.delivery_label("offers_phone"))
+    facts += listing.specific.kind_facts()
     # Prefetched by the search page (RESULT_VOCABULARIES), in their vocabulary's order.
     facts += [term.label for term in listing.result_terms]
     return facts

@@ -1,27 +1,23 @@
-from dataclasses import dataclass
 from http import HTTPStatus
 
 from django.conf import settings
-from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.shortcuts import render
-from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.vary import vary_on_headers
 from django.views.generic import DetailView
 
 from directory.categories import ALL_FILTERS, CATEGORIES, KIND_NAMES, get_category_or_404
 from directory.counts import home_counts
-from directory.filtering import Problem
 from directory.listing_filters import CLEAR_FILTERS, ListingFilter
+from directory.pagination import paginate
 from groups.models import Meeting
 from moderation.models import with_pending_notice
 from recovery_site.input_checks import reads_its_own_parameters
 from resources.models import Listing, Term
 from resources.public_cache import seconds_to_next_minute
 from resources.vocabularies import Vocabulary
-
-__all__ = ["KIND_NAMES", "ListingDetailView", "browse", "home", "search"]
 
 RESULTS_PER_PAGE = 20
 # The vocabularies whose terms a search result shows (see find_help.key_facts).
@@ -101,11 +97,6 @@ def find_help(request, category):
     return render(request, template, context, status=status)
 
 
-@dataclass(frozen=True)
-class PageProblem(Problem):
-    status: int = HTTPStatus.BAD_REQUEST
-
-
 class ListingPaginator(Paginator):
     """Pages of listings found by a search, whose number is already known, read in two steps.
 
@@ -151,46 +142,6 @@ class ListingPaginator(Paginator):
                     listing.distance = distance[0]
                 listings.append(listing)
         return self._get_page(listings, number, self)
-
-
-def paginate(request, paginator):
-    """(page, None, 200), or (None, the problem with the page number, its status)."""
-    number = request.GET.get("page", "")
-    try:
-        return paginator.page(number or 1), None, HTTPStatus.OK
-    except PageNotAnInteger:
-        problem = PageProblem(
-            "page",
-            _("Page"),
-            _("“%(page)s” is not a page number. Use a whole number, like 2.")
-            % {"page": number[:20]},
-            {"page": None},
-            _("Go to the first page"),
-        )
-    except EmptyPage:
-        if int(number) < 1:
-            problem = PageProblem(
-                "page",
-                _("Page"),
-                _("Page numbers start at 1."),
-                {"page": None},
-                _("Go to the first page"),
-            )
-        else:
-            last = paginator.num_pages
-            problem = PageProblem(
-                "page",
-                _("Page"),
-                _("There is no page %(page)s: these results fill %(pages)s.")
-                % {
-                    "page": number[:20],
-                    "pages": _("1 page") if last == 1 else _("%(n)s pages") % {"n": last},
-                },
-                {"page": None if last == 1 else last},
-                _("Go to the last page") if last > 1 else _("Go to the first page"),
-                status=HTTPStatus.NOT_FOUND,
-            )
-    return None, problem, problem.status
 
 
 class ListingDetailView(DetailView):

@@ -1,6 +1,5 @@
 from http import HTTPStatus
 
-from django.core.paginator import EmptyPage, PageNotAnInteger
 from django.db.models import Prefetch
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
@@ -9,9 +8,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.vary import vary_on_headers
 from django.views.generic import DetailView, ListView
 
+from directory.categories import KIND_NAMES
 from directory.meeting_filters import CLEAR_FILTERS, MeetingFilter
-from directory.pagination import CountedOnPagePaginator
-from directory.views.listings import KIND_NAMES, PageProblem
+from directory.pagination import CountedOnPagePaginator, paginate
 from groups import calendar
 from groups.models import Fellowship, Meeting, SupportGroup
 from moderation.models import with_pending_notice
@@ -42,7 +41,9 @@ def meeting_finder(request):
     page, problems, notes, status = None, [], [], HTTPStatus.OK
     if filterset.is_valid():
         notes = filterset.notes()
-        page, page_problem, status = paginate(request, filterset.qs.with_details())
+        page, page_problem, status = paginate(
+            request, CountedOnPagePaginator(filterset.qs.with_details(), MEETINGS_PER_PAGE)
+        )
         if page_problem:
             problems.append(page_problem)
     else:
@@ -62,32 +63,6 @@ def meeting_finder(request):
     if request.htmx and not request.htmx.history_restore_request:
         template += "#results"
     return render(request, template, context, status=status)
-
-
-def paginate(request, results):
-    """(page, None, 200), or (None, the problem with the page number, its status)."""
-    paginator = CountedOnPagePaginator(results, MEETINGS_PER_PAGE)
-    number = request.GET.get("page", "")
-    try:
-        return paginator.page(number or 1), None, HTTPStatus.OK
-    except PageNotAnInteger:
-        message = _("“%(page)s” is not a page number. Use a whole number, like 2.") % {
-            "page": number[:20]
-        }
-        status = HTTPStatus.BAD_REQUEST
-    except EmptyPage:
-        if int(number) < 1:
-            message, status = _("Page numbers start at 1."), HTTPStatus.BAD_REQUEST
-        else:
-            message = _("There is no page %(page)s: these results fill %(pages)s.") % {
-                "page": number[:20],
-                "pages": paginator.num_pages,
-            }
-            status = HTTPStatus.NOT_FOUND
-    problem = PageProblem(
-        "page", _("Page"), message, {"page": None}, _("Go to the first page"), status=status
-    )
-    return None, problem, status
 
 
 @reads_its_own_parameters

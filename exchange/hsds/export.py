@@ -1,7 +1,7 @@
 """The HSDS 3.0 tabular export: one CSV per table and a Frictionless ``datapackage.json``.
 
 The columns are read from the project's copy of the HSDS table schemas
-(``resources/data/hsds-3.0/*.json``): every property that is not a nested array or object.
+(``exchange/data/hsds-3.0/*.json``): every property that is not a nested array or object.
 Rows are written as listings are read, a chunk at a time, so memory stays flat however
 large the directory is.
 """

@@ -1,1 +1,2 @@
-"""Importers that load meetings from other people's data into the directory."""
+"""Meeting Guide JSON: the feed served (feed.py, feed_files.py) and feeds read in
+(reader.py, importer.py)."""

@@ -36,7 +36,7 @@ from groups.models import (
 )
 from recovery_site import ratelimit
 from recovery_site.clients import client_address
-from resources.models import Listing, ListingKind, LocationPrecision
+from resources.models import Address, Listing, ListingKind, LocationPrecision
 
 MAX_PARAMETER_LENGTH = 100
 # Seconds a feed is kept (as long as clients may keep it, max-age); any save drops it sooner.
@@ -48,19 +48,9 @@ FEED_LARGEST_KEPT = 5_000_000
 # Characters no fellowship or city name holds (NUL, line breaks, other controls).
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")
 
-# What each meeting is read with: its own columns, then its place's and its group's address.
-ADDRESS_FIELDS = (
-    "name",
-    "address_line1",
-    "address_line2",
-    "city",
-    "region",
-    "postal_code",
-    "country",
-    "latitude",
-    "longitude",
-    "location_precision",
-)
+# What each meeting is read with: its own columns, then its place's and its group's name and
+# address.
+ADDRESS_FIELDS = ("name", *Address.ADDRESS_FIELDS)
 MEETING_FIELDS = (
     "pk",
     "name",

@@ -4,7 +4,7 @@ from django.core.paginator import InvalidPage
 from rest_framework.exceptions import NotFound
 from rest_framework.pagination import PageNumberPagination
 
-from directory.pagination import CountedOnPagePaginator
+from directory.pagination import CountedOnPagePaginator, past_the_end_message
 from opendata.api.errors import BadParameters
 
 PAGE_SIZE = 20
@@ -28,9 +28,7 @@ class Pagination(PageNumberPagination):
         try:
             self.page = paginator.page(number)
         except InvalidPage:
-            raise NotFound(
-                f"There is no page {number}: these results fill {paginator.num_pages}."
-            ) from None
+            raise NotFound(past_the_end_message(number, paginator.num_pages)) from None
         return list(self.page)
 
     def parsed(self, request):

@@ -15,24 +15,13 @@ from django.utils.translation import ngettext
 from import_export.fields import Field
 from import_export.widgets import Widget
 
-from resources.models import Organization, Term
+from resources.models import Address, Organization, Term
 
 TERM_SEPARATOR = "|"
 
 BASIC_COLUMNS = ("slug", "name", "status", "organization", "summary", "description")
 CONTACT_COLUMNS = ("phone", "sms", "email", "website")
-PLACE_COLUMNS = (
-    "address_line1",
-    "address_line2",
-    "city",
-    "region",
-    "postal_code",
-    "country",
-    "latitude",
-    "longitude",
-    "location_precision",
-    "time_zone",
-)
+PLACE_COLUMNS = (*Address.ADDRESS_FIELDS, "time_zone")
 DELIVERY_COLUMNS = ("offers_in_person", "offers_online", "offers_phone")
 VERIFICATION_COLUMNS = ("last_verified_on", "source", "source_url")
 

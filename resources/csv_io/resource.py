@@ -11,7 +11,7 @@ from import_export.instance_loaders import CachedInstanceLoader
 from import_export.resources import ModelResource
 from import_export.results import Result, RowResult
 
-from resources import search
+from resources import search_index
 from resources.csv_io.columns import (
     RelatedWidget,
     VocabularyField,
@@ -81,11 +81,8 @@ class ListingResource(ModelResource):
         self.file_columns = set(dataset.headers)
         # Each save and change of terms would re-index its listing twice over; after_import
         # indexes the saved listings once, in one batch.
-        token = search._deferred.set(True)
-        try:
+        with search_index.per_save_refreshes_skipped():
             return super().import_data(dataset, *args, **kwargs)
-        finally:
-            search._deferred.reset(token)
 
     def get_import_fields(self):
         fields = super().get_import_fields()
@@ -205,7 +202,7 @@ class ListingResource(ModelResource):
     def after_import(self, dataset, result, **kwargs):
         super().after_import(dataset, result, **kwargs)
         if not kwargs.get("dry_run") and self.saved_pks:
-            search.refresh_search_index(Listing.objects.filter(pk__in=self.saved_pks))
+            search_index.refresh_search_index(Listing.objects.filter(pk__in=self.saved_pks))
 
     # Exporting
 

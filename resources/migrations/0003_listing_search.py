@@ -3,7 +3,7 @@
 The indexes (full-text on search_vector, trigram on search_keywords) are PostgreSQL
 only, so they are created here with SQL that runs only there rather than declared in
 Listing.Meta.indexes: SQLite migrates the same model without them. Existing listings
-are indexed by the post_migrate handler (resources.search.index_unindexed_listings).
+are indexed by the post_migrate handler (resources.search_index.index_unindexed_listings).
 """
 
 from django.contrib.postgres.operations import TrigramExtension

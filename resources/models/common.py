@@ -91,6 +91,20 @@ class LocationPrecision(models.TextChoices):
 class Address(models.Model):
     """A postal address with coordinates, shared by listings and meeting places."""
 
+    # Every field of an address, in the order it is read, written and exported: the one list
+    # that the CSV columns, the feeds, the importers and the review of corrections start from.
+    ADDRESS_FIELDS = (
+        "address_line1",
+        "address_line2",
+        "city",
+        "region",
+        "postal_code",
+        "country",
+        "latitude",
+        "longitude",
+        "location_precision",
+    )
+
     address_line1 = models.CharField(_("address line 1"), max_length=200, blank=True, default="")
     address_line2 = models.CharField(_("address line 2"), max_length=200, blank=True, default="")
     city = models.CharField(_("city"), max_length=100, blank=True, default="")

@@ -19,27 +19,25 @@ through table once per model. ``CuratedHistory`` fixes the three: one snapshot t
 (``HistoricalClinician_terms``…), snapshot models kept per kind, and a change of terms is
 recorded only by the history of the listing's own kind.
 
-``bulk_create``, ``bulk_update``, ``QuerySet.update()`` and COPY skip the signals that write
-history; code that writes that way calls ``record_history()`` afterwards.
+``bulk_create``, ``bulk_update``, ``QuerySet.update()`` and the bulk writer (``resources.bulk``)
+skip the signals that write history; code that writes that way calls ``record_history()``
+afterwards.
 """
 
 from contextlib import contextmanager
 
-from django.db import connection
 from django.dispatch import receiver
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 from simple_history.signals import post_create_historical_record
 
+from resources.bulk import in_chunks, insert_rows
+
 __all__ = [
     "CuratedHistory",
     "record_history",
     "one_history_row",
-    "insert_objects",
-    "insert_rows",
 ]
-
-BATCH = 1000
 
 
 class CuratedHistory(HistoricalRecords):
@@ -174,81 +172,3 @@ def _record_m2m(model, name, snapshot_model, history_id_of):
             for pk, owner, other in links
         ]
     insert_rows(snapshot_model, snapshots)
-
-
-def insert_objects(model, objs):
-    """Insert new objects in bulk (see ``insert_rows``); they keep no primary key."""
-    names = [f.attname for f in model._meta.concrete_fields if not f.primary_key]
-    insert_rows(model, [{name: getattr(obj, name) for name in names} for obj in objs])
-    for obj in objs:
-        obj._state.adding = False
-
-
-# Field types whose Python values psycopg writes as they are, with no get_db_prep_save().
-PLAIN_TYPES = {
-    "AutoField",
-    "BigAutoField",
-    "BigIntegerField",
-    "BooleanField",
-    "CharField",
-    "DateField",
-    "DateTimeField",
-    "DecimalField",
-    "ForeignKey",
-    "IntegerField",
-    "OneToOneField",
-    "PositiveIntegerField",
-    "PositiveSmallIntegerField",
-    "SlugField",
-    "SmallIntegerField",
-    "TextField",
-    "TimeField",
-}
-
-
-def insert_rows(model, rows, returning_pks=False):
-    """Insert ``rows`` ({attname: value} dicts, all with the same keys) into ``model``'s table.
-
-    ``bulk_create``, or on PostgreSQL a COPY, several times faster. With ``returning_pks``,
-    returns the new primary keys in order (on PostgreSQL taken from the sequence first,
-    since COPY returns nothing).
-    """
-    if not rows:
-        return []
-    if connection.vendor != "postgresql":
-        objs = model.objects.bulk_create([model(**row) for row in rows], batch_size=BATCH)
-        return [obj.pk for obj in objs]
-    pk = model._meta.pk
-    pks = []
-    if returning_pks:
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
-                [model._meta.db_table, pk.column, len(rows)],
-            )
-            pks = [value for (value,) in cursor.fetchall()]
-        for row, value in zip(rows, pks, strict=True):
-            row[pk.attname] = value
-    by_attname = {f.attname: f for f in model._meta.concrete_fields}
-    fields = [by_attname[name] for name in rows[0]]
-    plain = [f.get_internal_type() in PLAIN_TYPES for f in fields]
-    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
-    table = connection.ops.quote_name(model._meta.db_table)
-    with (
-        connection.cursor() as cursor,
-        cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy,
-    ):
-        for row in rows:
-            copy.write_row(
-                [
-                    value if is_plain else field.get_db_prep_save(value, connection)
-                    for value, field, is_plain in zip(row.values(), fields, plain, strict=True)
-                ]
-            )
-    return pks
-
-
-def in_chunks(items, size=BATCH):
-    items = list(items)
-    for start in range(0, len(items), size):
-        yield items[start : start + size]

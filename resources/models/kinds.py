@@ -1,11 +1,15 @@
 """The typed kinds of listing, each adding its own fields to the shared Listing base.
 
-SupportGroup, the sixth kind, lives in the groups app.
+Each kind also says what only it has to say: its search words, the phrase and the key
+facts a search result shows (see ``Listing``). SupportGroup, the sixth kind, lives in the
+groups app.
 """
 
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils import dateformat
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from resources.models.common import ListingKind
@@ -70,6 +74,17 @@ class Clinician(Listing):
             ),
         ]
 
+    def search_words(self):
+        return [self.get_role_display()], [self.credentials]
+
+    def kind_phrase(self):
+        return self.get_role_display()
+
+    def kind_facts(self):
+        if self.accepting_new_clients:
+            return [gettext("Taking new clients")]
+        return [gettext("Not taking new clients now")]
+
 
 class TreatmentProgram(Listing):
     """A clinic, hospital unit or residential program offering treatment."""
@@ -98,6 +113,16 @@ class TreatmentProgram(Listing):
     class Meta:
         verbose_name = _("treatment program")
         verbose_name_plural = _("treatment programs")
+
+    def search_words(self):
+        if self.is_opioid_treatment_program:
+            return ["opioid treatment program (OTP)", "methadone clinic"], []
+        return [], []
+
+    def kind_phrase(self):
+        if self.is_opioid_treatment_program:
+            return gettext("Treatment program and methadone clinic")
+        return gettext("Treatment program")
 
 
 class SoberHomeServes(models.TextChoices):
@@ -177,6 +202,31 @@ class SoberLivingHome(Listing):
             ),
         ]
 
+    def search_words(self):
+        facts = [f"serves {self.get_serves_display()}", self.certifying_body]
+        if self.certification != SoberHomeCertification.NONE:
+            facts.append(self.get_certification_display())
+        if self.allows_medication:
+            facts.append(self._meta.get_field("allows_medication").verbose_name)
+        return [], facts
+
+    def kind_phrase(self):
+        return gettext("Sober living home for %(who)s") % {"who": self.get_serves_display().lower()}
+
+    def kind_facts(self):
+        """The open beds, as of when they were counted."""
+        if self.beds_available is None:
+            return []
+        when = dateformat.format(self.beds_updated_on, "M j")
+        if not self.beds_available:
+            return [gettext("No open beds on %(when)s") % {"when": when}]
+        return [
+            ngettext(
+                "%(n)s open bed on %(when)s", "%(n)s open beds on %(when)s", self.beds_available
+            )
+            % {"n": self.beds_available, "when": when}
+        ]
+
     def clean(self):
         super().clean()
         if self.beds_available is not None:
@@ -238,6 +288,12 @@ class Helpline(Listing):
             ),
         ]
 
+    def search_words(self):
+        return [self.get_helpline_type_display()], [self.get_scope_display()]
+
+    def kind_phrase(self):
+        return self.get_helpline_type_display()
+
     def clean(self):
         super().clean()
         if self.scope != ServiceScope.NATIONAL and not self.region:
@@ -280,3 +336,9 @@ class CommunityResource(Listing):
                 name="community_resource_type_valid",
             ),
         ]
+
+    def search_words(self):
+        return [self.get_resource_type_display()], []
+
+    def kind_phrase(self):
+        return self.get_resource_type_display()

@@ -17,8 +17,10 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from resources.geo import within_radius
 from resources.models.common import (
     NEVER_DELETED,
     Address,
@@ -32,6 +34,8 @@ from resources.models.common import (
     validate_time_zone,
 )
 from resources.models.history import CuratedHistory
+from resources.public_cache import kept
+from resources.search import search_listings
 from resources.vocabularies import Vocabulary
 
 __all__ = [
@@ -113,14 +117,10 @@ class ListingQuerySet(models.QuerySet):
 
     def search(self, text):
         """Listings matching ``text``, annotated with ``rank`` (higher is better)."""
-        from resources.search import search_listings
-
         return search_listings(self, text)
 
     def near(self, location, miles):
         """Listings within ``miles`` of ``location``, annotated with ``distance`` in miles."""
-        from resources.geo import within_radius
-
         return within_radius(self, location, miles)
 
     def open_now(self, moment=None):
@@ -150,7 +150,6 @@ class ListingQuerySet(models.QuerySet):
 
 def listing_time_zones(using="default"):
     """The time zones listings are in: one query, then kept until anything public changes."""
-    from resources.public_cache import kept
 
     def read():
         zones = Listing.objects.using(using).exclude(time_zone="").order_by().distinct()
@@ -163,7 +162,7 @@ class ListingKeptError(Exception):
     """A published or archived listing was about to be deleted: archive it instead."""
 
 
-# Worked out from the other fields (resources.search): not worth keeping in the history.
+# Worked out from the other fields (resources.search_index): not worth keeping in the history.
 SEARCH_FIELDS = ["search_document", "search_keywords", "search_vector"]
 
 
@@ -224,9 +223,11 @@ class Listing(TimeStampedModel, Address):
     email = models.EmailField(_("email"), blank=True, default="")
     website = models.URLField(_("website"), blank=True, default="")
 
+    # How help is given; their verbose names are what every page calls them (delivery_label).
     offers_in_person = models.BooleanField(_("in person"), default=True)
-    offers_online = models.BooleanField(_("online or telehealth"), default=False)
+    offers_online = models.BooleanField(_("online or video"), default=False)
     offers_phone = models.BooleanField(_("by phone"), default=False)
+    DELIVERY_FIELDS = ("offers_in_person", "offers_online", "offers_phone")
 
     terms = models.ManyToManyField(
         Term, verbose_name=_("vocabulary terms"), blank=True, related_name="listings"
@@ -275,7 +276,7 @@ class Listing(TimeStampedModel, Address):
     )
     source_url = models.URLField(_("source URL"), blank=True, default="")
 
-    # Kept up to date by resources.search (signals and refresh_search_index()); the GIN
+    # Kept up to date by resources.search_index (signals and refresh_search_index()); the GIN
     # indexes on search_keywords and search_vector are PostgreSQL-only and are created
     # in migration 0003_listing_search, not declared here, so SQLite migrates the same model.
     search_document = models.TextField(_("search document"), blank=True, default="", editable=False)
@@ -376,6 +377,21 @@ class Listing(TimeStampedModel, Address):
             return self
         return getattr(self, KIND_RELATIONS[self.kind])
 
+    # What each kind says of itself; the typed kinds override these.
+
+    def search_words(self):
+        """(labels, facts): words only this kind has, for its stored search text
+        (resources.search_index): labels say what it is, facts what it offers."""
+        return [], []
+
+    def kind_phrase(self):
+        """What the listing is, in the words a visitor would use: "Therapist or counselor"."""
+        return self.get_kind_display()
+
+    def kind_facts(self):
+        """Facts of this kind that a search result shows before anyone opens it."""
+        return []
+
     @property
     def may_be_out_of_date(self):
         """Not verified for a year: its page says so."""
@@ -398,14 +414,13 @@ class Listing(TimeStampedModel, Address):
 
     @property
     def delivery_modes(self):
-        modes = []
-        if self.offers_in_person:
-            modes.append(_("In person"))
-        if self.offers_online:
-            modes.append(_("Online or telehealth"))
-        if self.offers_phone:
-            modes.append(_("By phone"))
-        return modes
+        return [self.delivery_label(name) for name in self.DELIVERY_FIELDS if getattr(self, name)]
+
+    @classmethod
+    def delivery_label(cls, field_name):
+        """How a page names a way of getting help, say "Online or video": the admin, the
+        search filters, the results and the listing's page all use the same words."""
+        return capfirst(cls._meta.get_field(field_name).verbose_name)
 
     def clean(self):
         super().clean()

@@ -4,7 +4,7 @@ Each listing is filled in as fully as a curator would, so every optional part of
 (hours table, terms, contact buttons, meetings table …) is rendered and checked.
 """
 
-from datetime import date, time
+from datetime import date
 
 import pytest
 
@@ -13,7 +13,6 @@ from resources.models import (
     ClinicianRole,
     CommunityResourceType,
     HelplineType,
-    OpeningHours,
     ServiceScope,
     SoberHomeCertification,
 )
@@ -24,6 +23,7 @@ from tests.factories import (
     make_community_resource,
     make_helpline,
     make_meeting,
+    make_opening_hours,
     make_organization,
     make_place,
     make_sober_living_home,
@@ -36,9 +36,7 @@ pytestmark = pytest.mark.browser
 
 def with_weekday_hours(listing):
     for weekday in range(1, 6):
-        OpeningHours.objects.create(
-            listing=listing, weekday=weekday, opens=time(9), closes=time(17)
-        )
+        make_opening_hours(listing, weekday)
     return listing
 
 

@@ -11,7 +11,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from demo.demo_data import DEFAULT_DATA_DIR, DemoDataError, load_demo_data
-from resources.search import deferred_search_index
+from resources.search_index import deferred_search_index
 
 # The order the summary line lists the models in.
 MODELS = [

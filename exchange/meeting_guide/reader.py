@@ -1,7 +1,8 @@
-"""Reading and checking the rows of a Meeting Guide JSON feed, before anything is written.
+"""Reading a Meeting Guide JSON feed into the rows the shared writer saves (``exchange.rows``).
 
-Each row becomes one ``MeetingRow`` per day it is held, or a list of problems. Rules that
-the feed format leaves open, chosen here:
+Every row is checked before anything is written and every problem is reported with its
+position. Each feed row becomes one ``MeetingRow`` per day it is held, or a list of problems.
+Rules that the feed format leaves open, chosen here:
 
 - ``day`` may be an integer 0–6 (Sunday = 0) or a list of them. A list always makes one
   meeting per day with the slug suffixed ``-<day>`` (``mon-night`` with ``[1, 3]`` gives
@@ -11,15 +12,15 @@ the feed format leaves open, chosen here:
   meeting that crosses midnight, which the directory cannot store: the end is dropped with
   a warning. Any other end not after the start is an error.
 - A missing ``timezone`` is taken from the US ZIP code, else the site's ``TIME_ZONE``.
-- Unknown type codes are reported by the importer; the meeting imports without them.
+- Unknown type codes are reported (``read_rows``); the meeting imports without them.
 - Attendance: a conference link or phone and a place (coordinates) make a hybrid meeting,
   only the link or phone an online one, only the place an in-person one;
   ``attendance_option`` wins when present ("inactive" imports the meeting as no longer
   meeting). There is no geocoding: a meeting held somewhere needs latitude and longitude.
 """
 
+import json
 import re
-from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from decimal import Decimal, InvalidOperation
 
@@ -27,8 +28,16 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator, validate_slug
 
-from groups.models import Attendance, MeetingStatus
-from resources.models import LocationPrecision, known_time_zones, time_zone_of_postal_code
+from exchange.rows import FeedError, MeetingRow, PlaceRow
+from groups.models import Attendance, Meeting, MeetingStatus, Place
+from resources.models import (
+    Listing,
+    LocationPrecision,
+    Term,
+    known_time_zones,
+    time_zone_of_postal_code,
+)
+from resources.vocabularies import Vocabulary
 
 TIME = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
 # A meeting ending this long after midnight, or less, is read as crossing midnight.
@@ -36,66 +45,76 @@ MIDNIGHT_GRACE = timedelta(hours=6)
 COUNTRY_NAMES = {"USA": "US", "UNITED STATES": "US", "UNITED STATES OF AMERICA": "US"}
 STATE_AND_ZIP = re.compile(r"^([A-Za-z]{2})(?:\s+(\d{5}(?:-\d{4})?))?$")
 ATTENDANCE_OPTIONS = {"in_person", "online", "hybrid", "inactive"}
-# Longest values the columns take (see groups.models and resources.models).
-MAX_LENGTHS = {
-    "name": 200,
-    "location": 200,
-    "location_notes": 300,
-    "address": 200,
-    "city": 100,
-    "state": 100,
-    "postal_code": 20,
-    "group": 200,
-    "group_notes": 300,
-    "conference_url_notes": 300,
-    "conference_phone": 60,
-    "conference_phone_notes": 300,
-    "conference_url": 200,
+# The column each feed field is stored in, which says how long a value may be.
+STORED_IN = {
+    "name": (Meeting, "name"),
+    "location": (Place, "name"),
+    "location_notes": (Place, "notes"),
+    "address": (Place, "address_line1"),
+    "city": (Place, "city"),
+    "state": (Place, "region"),
+    "postal_code": (Place, "postal_code"),
+    "group": (Listing, "name"),
+    "group_notes": (Listing, "summary"),
+    "conference_url": (Meeting, "conference_url"),
+    "conference_url_notes": (Meeting, "conference_url_notes"),
+    "conference_phone": (Meeting, "conference_phone"),
+    "conference_phone_notes": (Meeting, "conference_phone_notes"),
 }
-SLUG_MAX_LENGTH = 220
+MAX_LENGTHS = {
+    name: model._meta.get_field(field).max_length for name, (model, field) in STORED_IN.items()
+}
+SLUG_MAX_LENGTH = Meeting._meta.get_field("slug").max_length
 
 
-@dataclass(frozen=True)
-class PlaceData:
-    name: str
-    address_line1: str
-    city: str
-    region: str
-    postal_code: str
-    country: str
-    latitude: Decimal
-    longitude: Decimal
-    location_precision: str
-    notes: str
-
-    @property
-    def key(self):
-        """Places are shared by meetings with the same name and street address."""
-        parts = (self.name, self.address_line1, self.city, self.region)
-        return tuple(part.casefold() for part in parts)
+def read_feed(text):
+    """The parsed feed; a FeedError unless it is JSON."""
+    try:
+        return json.loads(text)
+    except (json.JSONDecodeError, UnicodeDecodeError) as error:
+        raise FeedError([f"The feed is not valid JSON: {error}"]) from error
 
 
-@dataclass
-class MeetingRow:
-    position: int
-    slug: str
-    name: str
-    weekday: int
-    start_time: time
-    end_time: time | None
-    time_zone: str
-    attendance: str
-    status: str
-    place: PlaceData | None
-    conference_url: str
-    conference_url_notes: str
-    conference_phone: str
-    conference_phone_notes: str
-    type_codes: tuple
-    notes: str
-    group_name: str
-    group_notes: str
-    fellowship: str
+def read_rows(data, job, default_fellowship):
+    """The valid meetings of the feed list ``data``, in feed order.
+
+    Problems go to ``job.report.skipped``, warnings and unknown type codes to the report too;
+    the slugs of skipped rows to ``job.kept_slugs`` (their meetings stay as they are).
+    """
+    report = job.report
+    known_codes = set(
+        Term.objects.filter(vocabulary=Vocabulary.MEETING_TYPE).values_list("code", flat=True)
+    )
+    rows, first_position = [], {}
+    for position, row in enumerate(data, start=1):
+        where = describe(position, row)
+        warnings = []
+        try:
+            meetings = parse_row(position, row, default_fellowship, known_codes, warnings)
+            problems = []
+            if meetings[0].fellowship.casefold() not in job.fellowships:
+                problems.append(f"no fellowship {meetings[0].fellowship!r}")
+            for meeting in meetings:
+                if meeting.slug in first_position:
+                    problems.append(
+                        f"slug {meeting.slug!r} is already used by row "
+                        f"{first_position[meeting.slug]}"
+                    )
+            if problems:
+                raise RowProblems(problems)
+        except RowProblems as error:
+            report.skipped += [f"{where}: {problem}" for problem in error.problems]
+            if isinstance(row, dict) and isinstance(row.get("slug"), str):
+                job.kept_slugs.add(row["slug"].strip())
+            continue
+        report.warnings += [f"{where}: {warning}" for warning in warnings]
+        for code in row.get("types") or []:
+            if code not in known_codes:
+                report.unknown_types.setdefault(code, []).append(position)
+        for meeting in meetings:
+            first_position[meeting.slug] = position
+        rows += meetings
+    return rows
 
 
 class RowProblems(Exception):
@@ -216,7 +235,7 @@ def _place(row, problems):
         return None
     approximate = row.get("approximate")
     approximate = approximate is True or str(approximate).strip().lower() in ("yes", "true", "1")
-    return PlaceData(
+    return PlaceRow(
         name=location or street or city,
         address_line1="" if approximate else street,
         city=city,

@@ -1,4 +1,4 @@
-"""Places and groups of a Meeting Guide import, written in bulk before their meetings.
+"""Places and groups of an import, written in bulk before their meetings (``exchange.writer``).
 
 Places are shared by meetings with the same location name and street address. Groups are
 matched by fellowship, source label and name; they take their address and coordinates from
@@ -6,36 +6,24 @@ their first in-person meeting's place.
 """
 
 from collections import defaultdict
+from dataclasses import fields
 
-from django.db import connection
 from django.utils import timezone
 from django.utils.text import slugify
 
+from exchange.rows import PlaceRow
 from groups.models import Attendance, Place, SupportGroup
-from resources.models import Listing, ListingStatus, LocationPrecision
+from resources.bulk import BATCH, in_chunks, insert_objects, insert_rows
+from resources.models import Address, Listing, ListingStatus
 
-BATCH = 1000
-PLACE_FIELDS = [
-    "address_line1",
-    "city",
-    "region",
-    "postal_code",
-    "country",
-    "latitude",
-    "longitude",
-    "location_precision",
-    "notes",
+# The parts of an address that rows carry (one street line), written to places and groups.
+ROW_ADDRESS_FIELDS = [
+    name for name in Address.ADDRESS_FIELDS if name in {f.name for f in fields(PlaceRow)}
 ]
+PLACE_FIELDS = [*ROW_ADDRESS_FIELDS, "notes"]
 GROUP_FIELDS = [
     "summary",
-    "address_line1",
-    "city",
-    "region",
-    "postal_code",
-    "country",
-    "latitude",
-    "longitude",
-    "location_precision",
+    *ROW_ADDRESS_FIELDS,
     "offers_in_person",
     "offers_online",
     "time_zone",
@@ -43,7 +31,7 @@ GROUP_FIELDS = [
 ]
 
 
-def save_places(rows, report, history):
+def save_places(job, rows):
     """{place key: Place}, creating and updating places as the feed says."""
     wanted = {}
     for row in rows:
@@ -67,21 +55,22 @@ def save_places(rows, report, history):
             to_update.append(place)
     Place.objects.bulk_create(to_create, batch_size=BATCH)
     Place.objects.bulk_update(to_update, PLACE_FIELDS, batch_size=BATCH)
-    history.record(to_create, "+")
-    history.record(to_update, "~")
-    report.places_created, report.places_updated = len(to_create), len(to_update)
+    job.record(to_create, "+")
+    job.record(to_update, "~")
+    job.report.places_created, job.report.places_updated = len(to_create), len(to_update)
     return found
 
 
-def save_groups(rows, fellowship_of, places, source, report, history):
-    """{(fellowship pk, group name): SupportGroup}, created or updated from their meetings."""
+def save_groups(job, rows, places):
+    """{(fellowship pk, group name): SupportGroup}, created or updated from their meetings,
+    and the ids of those created or changed."""
     wanted = defaultdict(list)
     for row in rows:
-        wanted[(fellowship_of[row.slug].pk, row.group_name)].append(row)
+        wanted[(job.fellowship_of(row).pk, row.group_name)].append(row)
     found = {}
     names = {name for _, name in wanted}
     for chunk in in_chunks(names):
-        groups = SupportGroup.objects.filter(source=source, name__in=chunk).order_by("pk")
+        groups = SupportGroup.objects.filter(source=job.source, name__in=chunk).order_by("pk")
         for group in groups:
             found.setdefault((group.fellowship_id, group.name), group)
     taken = None
@@ -97,7 +86,7 @@ def save_groups(rows, fellowship_of, places, source, report, history):
                 name=key[1],
                 slug=_free_slug(key[1], taken),
                 fellowship_id=key[0],
-                source=source,
+                source=job.source,
                 **values,
             )
             found[key] = group
@@ -111,9 +100,9 @@ def save_groups(rows, fellowship_of, places, source, report, history):
     for group in to_update:
         group.updated_at = now
     Listing.objects.bulk_update(to_update, [*GROUP_FIELDS, "updated_at"], batch_size=BATCH)
-    history.record(to_create, "+", when=now)
-    history.record(to_update, "~", when=now)
-    report.groups_created, report.groups_updated = len(to_create), len(to_update)
+    job.record(to_create, "+", when=now)
+    job.record(to_update, "~", when=now)
+    job.report.groups_created, job.report.groups_updated = len(to_create), len(to_update)
     return found, [group.pk for group in to_create + to_update]
 
 
@@ -129,39 +118,32 @@ def _create_groups(groups):
     for group in groups:
         group.created_at = group.updated_at = now
         listings.append(Listing(**{name: getattr(group, name) for name in base_fields}))
-    Listing.objects.bulk_create(listings, batch_size=BATCH)
+    insert_objects(Listing, listings)
     for group, listing in zip(groups, listings, strict=True):
         group.pk = group.listing_ptr_id = group.id = listing.pk
         group._state.adding = False
-    table = connection.ops.quote_name(SupportGroup._meta.db_table)
-    with connection.cursor() as cursor:
-        cursor.executemany(
-            f"INSERT INTO {table} (listing_ptr_id, fellowship_id) VALUES (%s, %s)",
-            [(group.pk, group.fellowship_id) for group in groups],
-        )
+    insert_rows(
+        SupportGroup,
+        [{"listing_ptr_id": group.pk, "fellowship_id": group.fellowship_id} for group in groups],
+    )
 
 
 def _group_values(meetings):
     in_person = [row for row in meetings if row.attendance != Attendance.ONLINE]
     place = in_person[0].place if in_person else None
     summary = next((row.group_notes for row in meetings if row.group_notes), "")
+    # A group that meets nowhere keeps no address: each field's default.
+    no_address = {name: Listing._meta.get_field(name).get_default() for name in ROW_ADDRESS_FIELDS}
     values = {
         "summary": summary,
-        "address_line1": "",
-        "city": "",
-        "region": "",
-        "postal_code": "",
-        "country": "US",
-        "latitude": None,
-        "longitude": None,
-        "location_precision": LocationPrecision.EXACT,
+        **no_address,
         "offers_in_person": bool(in_person),
         "offers_online": any(row.attendance != Attendance.IN_PERSON for row in meetings),
         "time_zone": meetings[0].time_zone,
         "status": ListingStatus.PUBLISHED,
     }
     if place:
-        values.update({name: getattr(place, name) for name in PLACE_FIELDS if name != "notes"})
+        values.update({name: getattr(place, name) for name in ROW_ADDRESS_FIELDS})
     return values
 
 
@@ -173,9 +155,3 @@ def _free_slug(name, taken):
         slug = f"{base}-{number}"
     taken.add(slug)
     return slug
-
-
-def in_chunks(items, size=BATCH):
-    items = list(items)
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
