@@ -1,14 +1,19 @@
 """The one writer of every importer: saves the rows a reader made (``exchange.rows``) in bulk.
 
-Meetings are matched by slug, so importing the same rows twice changes nothing, and changed
-rows update what changed. Places and groups are written first (``places_and_groups``).
+Each source keeps its own meetings: a meeting carries ``source`` (the import's source label)
+and ``source_slug`` (the row's slug), and is matched by both, so importing the same rows twice
+changes nothing, changed rows update what changed, and nothing from one source ever changes
+another source's meetings (or a curator's, whose source is blank). A new meeting takes the
+row's slug as the site's slug when it is free, else the first free ``<slug>-2``,
+``<slug>-3``…, and keeps it on every later import. Places and groups are written first
+(``places_and_groups``); the groups an import creates carry its source label too, and are
+matched by fellowship, source label and name.
 
-Provenance: meetings have no source column, so the groups an import creates carry
-``source`` = the import's source label. Groups are matched by fellowship, source label and
-name. A meeting of such a group, of a fellowship in this import, that the rows no longer
-list is marked inactive, never deleted: its page and history stay. Give each feed its own
-``source`` label when one fellowship is imported from several feeds, or each import
-deactivates the other feed's meetings.
+A meeting of this source, of a fellowship in this import, that the rows no longer list is
+marked inactive, never deleted: its page and history stay. No accident deactivates a
+source: rows that list no meeting at all (an empty feed, or every row refused) deactivate
+nothing, and a run that would deactivate more than ``max_deactivate`` (a share, 25% unless
+told) of the source's active meetings is refused whole unless ``allow_deactivate``.
 
 Bulk writes (``resources.bulk``) send no signals, so the writer does their work itself:
 
@@ -21,7 +26,7 @@ Bulk writes (``resources.bulk``) send no signals, so the writer does their work 
   is committed (``forget_public_pages``).
 """
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from django.db import transaction
@@ -67,11 +72,13 @@ class ImportReport:
     skipped: list = field(default_factory=list)
     warnings: list = field(default_factory=list)
     unknown_types: dict = field(default_factory=dict)
+    warning_counts: Counter = field(default_factory=Counter)  # {kind: how many}
     groups_created: int = 0
     groups_updated: int = 0
     places_created: int = 0
     places_updated: int = 0
     dry_run: bool = False
+    nothing_deactivated: str = ""  # why deactivation was left out, when it was
 
     def lines(self):
         would = "Would import" if self.dry_run else "Imported"
@@ -82,6 +89,13 @@ class ImportReport:
             f"Groups: {self.groups_created} created, {self.groups_updated} updated. "
             f"Places: {self.places_created} created, {self.places_updated} updated.",
         ]
+        if self.nothing_deactivated:
+            lines.append(self.nothing_deactivated)
+        if self.warning_counts:
+            counts = ", ".join(
+                f"{count} {kind}" for kind, count in sorted(self.warning_counts.items())
+            )
+            lines.append(f"Warnings: {counts}.")
         lines += [f"Skipped {problem}" for problem in self.skipped]
         lines += [f"Warning: {warning}" for warning in self.warnings]
         for code, positions in sorted(self.unknown_types.items()):
@@ -99,6 +113,10 @@ def fellowships_by_name():
     return by_name
 
 
+DEFAULT_MAX_DEACTIVATE = 0.25
+PROGRESS_EVERY = 1000
+
+
 @dataclass
 class Import:
     """One run of an importer: where its rows come from, what it may change, what it did."""
@@ -112,12 +130,21 @@ class Import:
     fellowship_ids: set = field(default_factory=set)
     # Slugs of rows the reader skipped: their meetings stay as they are.
     kept_slugs: set = field(default_factory=set)
+    # Deactivating more than this share of the source's active meetings needs allow_deactivate.
+    max_deactivate: float = DEFAULT_MAX_DEACTIVATE
+    allow_deactivate: bool = False
+    # Called with a line of progress now and then in long imports (every PROGRESS_EVERY rows).
+    progress: object = None
     fellowships: dict = field(init=False)
     report: ImportReport = field(init=False)
 
     def __post_init__(self):
         self.fellowships = fellowships_by_name()
         self.report = ImportReport(dry_run=self.dry_run)
+
+    def say(self, line):
+        if self.progress:
+            self.progress(line)
 
     def fellowship_of(self, row):
         return self.fellowships[row.fellowship.casefold()]
@@ -145,14 +172,15 @@ def save_meetings(job, rows):
 
 
 def _existing_meetings(job, rows):
-    """{slug: Meeting} already stored; rows whose slug another fellowship uses are dropped."""
+    """{source slug: Meeting} of this source already stored; rows whose meeting belongs to
+    another fellowship are dropped."""
     existing = {}
     for chunk in in_chunks(row.slug for row in rows):
-        meetings = Meeting.objects.filter(slug__in=chunk).annotate(
+        meetings = Meeting.objects.filter(source=job.source, source_slug__in=chunk).annotate(
             fellowship_id=F("group__fellowship_id")
         )
         for meeting in meetings:
-            existing[meeting.slug] = meeting
+            existing[meeting.source_slug] = meeting
     clashing = set()
     for row in rows:
         meeting = existing.get(row.slug)
@@ -167,19 +195,23 @@ def _existing_meetings(job, rows):
 
 def _write(job, rows, existing):
     report = job.report
+    now = timezone.now()
+    # Checked before anything is written: a refused run changes nothing.
+    gone = _to_deactivate(job, rows)
     places = save_places(job, rows)
     groups, changed_groups = save_groups(job, rows, places)
     # Groups are written in bulk, without the signals that index each saved listing.
     refresh_search_index(Listing.objects.filter(pk__in=changed_groups))
     terms = dict(Term.objects.filter(vocabulary=Vocabulary.MEETING_TYPE).values_list("code", "pk"))
-    now = timezone.now()
     to_create, to_update, wanted_types = [], [], {}
-    for row in rows:
+    for number, row in enumerate(rows, start=1):
+        if number % PROGRESS_EVERY == 0:
+            job.say(f"Compared {number:,} of {len(rows):,} meetings…")
         group = groups[(job.fellowship_of(row).pk, row.group_name)]
         values = _meeting_values(row, group, places)
         meeting = existing.get(row.slug)
         if meeting is None:
-            meeting = Meeting(slug=row.slug, **values)
+            meeting = Meeting(source=job.source, source_slug=row.slug, **values)
             to_create.append(meeting)
         elif any(getattr(meeting, name) != value for name, value in values.items()):
             for name, value in values.items():
@@ -188,15 +220,17 @@ def _write(job, rows, existing):
             to_update.append(meeting)
         wanted_types[row.slug] = {terms[code] for code in row.type_codes}
 
+    _give_site_slugs(to_create)
+    if len(rows) >= PROGRESS_EVERY:
+        job.say(f"Writing {len(to_create):,} new and {len(to_update):,} changed meetings…")
     create(Meeting, to_create, now)
     Meeting.objects.bulk_update(to_update, [*MEETING_FIELDS, "updated_at"], batch_size=BATCH)
     types_changed = _save_types(existing, to_create, wanted_types, now)
-    updated = {meeting.slug for meeting in to_update} | types_changed
+    updated = {meeting.source_slug for meeting in to_update} | types_changed
     report.created = len(to_create)
     report.updated = len(updated)
     report.unchanged = len(rows) - report.created - report.updated
-    fellowship_ids = job.fellowship_ids | {job.fellowship_of(row).pk for row in rows}
-    deactivated = _deactivate(job, fellowship_ids, {row.slug for row in rows}, now)
+    deactivated = _deactivate(gone, now)
     report.deactivated = len(deactivated)
     # After the types are stored: each history row keeps the meeting's types with it.
     job.record(to_create, "+", when=now)
@@ -227,7 +261,8 @@ def _meeting_values(row: MeetingRow, group, places):
 
 
 def _save_types(existing, created, wanted, now):
-    """Make each meeting's types what the rows say; the slugs of existing meetings changed."""
+    """Make each meeting's types what the rows say; the source slugs of existing meetings
+    changed."""
     through = Meeting.types.through
     have = defaultdict(set)
     ids = [meeting.pk for meeting in existing.values()]
@@ -238,20 +273,20 @@ def _save_types(existing, created, wanted, now):
     changed = [
         meeting
         for meeting in existing.values()
-        if meeting.slug in wanted and have[meeting.pk] != wanted[meeting.slug]
+        if meeting.source_slug in wanted and have[meeting.pk] != wanted[meeting.source_slug]
     ]
     for chunk in in_chunks(meeting.pk for meeting in changed):
         through.objects.filter(meeting_id__in=chunk).delete()
     links = [
         through(meeting_id=meeting.pk, term_id=term_id)
         for meeting in [*changed, *created]
-        for term_id in wanted[meeting.slug]
+        for term_id in wanted[meeting.source_slug]
     ]
     create(through, links, now)
     # A change of types alone is a change of the meeting.
     for chunk in in_chunks(meeting.pk for meeting in changed):
         Meeting.objects.filter(pk__in=chunk).update(updated_at=now)
-    return {meeting.slug for meeting in changed}
+    return {meeting.source_slug for meeting in changed}
 
 
 def create(model, objs, now):
@@ -262,23 +297,78 @@ def create(model, objs, now):
     insert_objects(model, objs)
 
 
-def _deactivate(job, fellowship_ids, listed_slugs, now):
-    """Mark inactive the imported meetings of these fellowships that the rows left out.
+def _give_site_slugs(meetings):
+    """Give new meetings their site slug: the source's when free, else the first free
+    ``<slug>-2``, ``<slug>-3``…; meetings whose own slug is free get it first."""
+    wanted = [meeting.source_slug for meeting in meetings]
+    taken = set()
+    for chunk in in_chunks(wanted):
+        taken.update(Meeting.objects.filter(slug__in=chunk).values_list("slug", flat=True))
+    clashing = []
+    for meeting in meetings:
+        if meeting.source_slug in taken:
+            clashing.append(meeting)
+        else:
+            meeting.slug = meeting.source_slug
+            taken.add(meeting.slug)
+    if not clashing:
+        return
+    taken |= set(Meeting.objects.values_list("slug", flat=True))
+    max_length = Meeting._meta.get_field("slug").max_length
+    for meeting in clashing:
+        number = 1
+        while True:
+            number += 1
+            suffix = f"-{number}"
+            slug = meeting.source_slug[: max_length - len(suffix)] + suffix
+            if slug not in taken:
+                break
+        meeting.slug = slug
+        taken.add(slug)
 
-    Returns those meetings, as they now are.
+
+def _to_deactivate(job, rows):
+    """The pks of this source's active meetings, of these fellowships, that the rows leave
+    out; none when the rows list no meeting at all.
+
+    Raises FeedError when they are more than ``job.max_deactivate`` of the source's active
+    meetings, unless ``job.allow_deactivate``.
     """
-    candidates = (
-        Meeting.objects.filter(group__source=job.source, group__fellowship_id__in=fellowship_ids)
+    fellowship_ids = job.fellowship_ids | {job.fellowship_of(row).pk for row in rows}
+    candidates = list(
+        Meeting.objects.filter(source=job.source, group__fellowship_id__in=fellowship_ids)
         .filter(~Q(status=MeetingStatus.INACTIVE))
-        .values_list("pk", "slug")
+        .values_list("pk", "source_slug")
     )
+    listed = {row.slug for row in rows}
     # A skipped row's meetings stay as they are, including those of a list of days.
     kept = job.kept_slugs
     gone = [
         pk
         for pk, slug in candidates
-        if slug not in listed_slugs and slug not in kept and slug.rsplit("-", 1)[0] not in kept
+        if slug not in listed and slug not in kept and slug.rsplit("-", 1)[0] not in kept
     ]
+    if gone and not rows:
+        job.report.nothing_deactivated = (
+            f"The feed lists no meeting that could be imported: none of the {len(candidates)} "
+            f"active meetings of {job.source!r} was deactivated."
+        )
+        return []
+    share = len(gone) / len(candidates) if candidates else 0
+    if share > job.max_deactivate and not job.allow_deactivate:
+        raise FeedError(
+            [
+                f"This import would deactivate {len(gone)} of the {len(candidates)} active "
+                f"meetings of {job.source!r} ({share:.0%}, more than the "
+                f"{job.max_deactivate:.0%} allowed). If the feed is right, import it again "
+                f"with --allow-deactivate (or a higher --max-deactivate)."
+            ]
+        )
+    return gone
+
+
+def _deactivate(gone, now):
+    """Mark inactive the meetings of pks ``gone``; return them, as they now are."""
     deactivated = []
     for chunk in in_chunks(gone):
         Meeting.objects.filter(pk__in=chunk).update(status=MeetingStatus.INACTIVE, updated_at=now)

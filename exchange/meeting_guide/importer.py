@@ -13,6 +13,7 @@ its history rows the reason "Meeting Guide import from <source>".
 from exchange.meeting_guide.reader import read_feed, read_rows
 from exchange.rows import FeedError
 from exchange.writer import Import, save_meetings
+from resources.models import known_time_zones
 
 __all__ = ["SOURCE", "FeedError", "import_feed", "read_feed"]
 
@@ -20,11 +21,22 @@ SOURCE = "Meeting Guide import"
 
 
 def import_feed(
-    data, *, fellowship=None, source=SOURCE, dry_run=False, skip_invalid=False, user=None
+    data,
+    *,
+    fellowship=None,
+    source=SOURCE,
+    dry_run=False,
+    skip_invalid=False,
+    user=None,
+    time_zone="",
+    **guard,
 ):
     """Import the parsed feed ``data``; return an ImportReport or raise FeedError.
 
     ``user``, when known, is recorded as the author of the history rows the import writes.
+    ``time_zone``: the IANA zone of rows without a valid ``timezone`` of their own, before
+    the one their place gives; never the site's ``TIME_ZONE``.
+    ``guard`` may set the Import's ``max_deactivate``, ``allow_deactivate`` and ``progress``.
     """
     if not isinstance(data, list):
         raise FeedError(["The feed must be a JSON list of meetings."])
@@ -34,11 +46,25 @@ def import_feed(
         user=user,
         dry_run=dry_run,
         skip_invalid=skip_invalid,
+        **guard,
     )
+    known = ", ".join(sorted({each.short_name for each in job.fellowships.values()}))
     if fellowship:
         if fellowship.casefold() not in job.fellowships:
-            raise FeedError([f"No fellowship {fellowship!r}: give a short name such as AA."])
+            raise FeedError([f"No fellowship {fellowship!r}: give --fellowship one of {known}."])
         # Deactivation reaches the fellowship of this feed, even of an empty one.
         job.fellowship_ids.add(job.fellowships[fellowship.casefold()].pk)
-    rows = read_rows(data, job, default_fellowship=fellowship)
+    else:
+        # Feeds seldom say: one line for the whole feed rather than one per row.
+        unsaid = sum(1 for row in data if isinstance(row, dict) and not row.get("fellowship"))
+        if unsaid:
+            raise FeedError(
+                [
+                    f"{unsaid} of {len(data)} rows do not say their fellowship: give "
+                    f"--fellowship, one of {known or '(none yet: add one in the admin)'}."
+                ]
+            )
+    if time_zone and time_zone not in known_time_zones():
+        raise FeedError([f"--time-zone {time_zone!r} is not an IANA name such as America/Toronto."])
+    rows = read_rows(data, job, default_fellowship=fellowship, default_time_zone=time_zone or "")
     return save_meetings(job, rows)

@@ -2,32 +2,41 @@
 
 Every row is checked before anything is written and every problem is reported with its
 position. Each feed row becomes one ``MeetingRow`` per day it is held, or a list of problems.
-Rules that the feed format leaves open, chosen here:
+It accepts what the spec accepts and what real feeds do; a row is refused only when it cannot
+be a meeting. Rules chosen here:
 
-- ``day`` may be an integer 0–6 (Sunday = 0) or a list of them. A list always makes one
-  meeting per day with the slug suffixed ``-<day>`` (``mon-night`` with ``[1, 3]`` gives
-  ``mon-night-1`` and ``mon-night-3``), even a list of one day, so a meeting keeps its
-  slug when days are added to or removed from the list.
-- ``end_time`` before ``time`` by at most six hours past midnight (23:00–00:30) is a
-  meeting that crosses midnight, which the directory cannot store: the end is dropped with
-  a warning. Any other end not after the start is an error.
-- A missing ``timezone`` is taken from the US ZIP code, else the site's ``TIME_ZONE``.
-- Unknown type codes are reported (``read_rows``); the meeting imports without them.
+- ``day`` may be 0–6 (Sunday = 0), as a number or a string, an English day name ("Monday",
+  "mon"), or a list of them. A list always makes one meeting per day with the slug suffixed
+  ``-<day>`` (``mon-night`` with ``[1, 3]`` gives ``mon-night-1`` and ``mon-night-3``), even
+  a list of one day, so a meeting keeps its slug when days are added to or removed from it.
+- Times may be "20:00", "20:00:00", "8:00 PM", "8 pm", "noon" (12-hour times are counted).
+- A row with no day or no time (by appointment) is skipped with a warning: the model stores
+  weekly meetings only. It never fails the feed.
+- Bad optional data is dropped with a warning, counted by kind in the report: an end time not
+  after the start (one earlier by less than 12 hours crosses midnight, which
+  ``Meeting.end_time > start_time`` cannot store yet), an unknown type code or time zone, a bad
+  conference link, bad coordinates, an address without coordinates (a published in-person
+  group needs them): such a meeting imports online when it has a link or phone, else it is
+  refused.
+- Time zone: the row's ``timezone``, else the import's ``time_zone``, else the place's (ZIP,
+  state or province, coordinates: ``exchange.addresses``), else the row is refused. Never the
+  site's ``TIME_ZONE``.
 - Attendance: a conference link or phone and a place (coordinates) make a hybrid meeting,
   only the link or phone an online one, only the place an in-person one;
-  ``attendance_option`` wins when present ("inactive" imports the meeting as no longer
-  meeting). There is no geocoding: a meeting held somewhere needs latitude and longitude.
+  ``attendance_option`` wins when present and it fits ("inactive" imports the meeting as no
+  longer meeting).
 """
 
 import json
 import re
+from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from decimal import Decimal, InvalidOperation
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator, validate_slug
 
+from exchange.addresses import COUNTRIES, clean, parse_address, region_code, time_zone_of_place
 from exchange.rows import FeedError, MeetingRow, PlaceRow
 from groups.models import Attendance, Meeting, MeetingStatus, Place
 from resources.models import (
@@ -35,15 +44,16 @@ from resources.models import (
     LocationPrecision,
     Term,
     known_time_zones,
-    time_zone_of_postal_code,
 )
 from resources.vocabularies import Vocabulary
 
-TIME = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
-# A meeting ending this long after midnight, or less, is read as crossing midnight.
-MIDNIGHT_GRACE = timedelta(hours=6)
-COUNTRY_NAMES = {"USA": "US", "UNITED STATES": "US", "UNITED STATES OF AMERICA": "US"}
-STATE_AND_ZIP = re.compile(r"^([A-Za-z]{2})(?:\s+(\d{5}(?:-\d{4})?))?$")
+TIME = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)(?::[0-5]\d)?$")
+TWELVE_HOUR = re.compile(r"^(1[0-2]|0?[1-9])(?:[:.]([0-5]\d))?\s*([ap])\.?\s*m?\.?$")
+DAY_NAMES = {
+    name: day for day, name in enumerate(["sun", "mon", "tue", "wed", "thu", "fri", "sat"])
+}
+# An end before the start by a span shorter than this is the next day: past midnight.
+MIDNIGHT_SPAN = timedelta(hours=12)
 ATTENDANCE_OPTIONS = {"in_person", "online", "hybrid", "inactive"}
 # The column each feed field is stored in, which says how long a value may be.
 STORED_IN = {
@@ -75,22 +85,29 @@ def read_feed(text):
         raise FeedError([f"The feed is not valid JSON: {error}"]) from error
 
 
-def read_rows(data, job, default_fellowship):
+def read_rows(data, job, default_fellowship, default_time_zone=""):
     """The valid meetings of the feed list ``data``, in feed order.
 
-    Problems go to ``job.report.skipped``, warnings and unknown type codes to the report too;
-    the slugs of skipped rows to ``job.kept_slugs`` (their meetings stay as they are).
+    Problems go to ``job.report.skipped``, warnings and unknown type codes to the report too,
+    each warning counted by kind in ``job.report.warning_counts``; the slugs of skipped rows
+    to ``job.kept_slugs`` (their meetings stay as they are). ``default_time_zone`` is used
+    for rows without a valid ``timezone``, before the place's own.
     """
     report = job.report
-    known_codes = set(
-        Term.objects.filter(vocabulary=Vocabulary.MEETING_TYPE).values_list("code", flat=True)
-    )
+    known_codes = {
+        code.casefold(): code
+        for code in Term.objects.filter(vocabulary=Vocabulary.MEETING_TYPE).values_list(
+            "code", flat=True
+        )
+    }
     rows, first_position = [], {}
     for position, row in enumerate(data, start=1):
         where = describe(position, row)
         warnings = []
         try:
-            meetings = parse_row(position, row, default_fellowship, known_codes, warnings)
+            meetings = parse_row(
+                position, row, default_fellowship, known_codes, warnings, default_time_zone
+            )
             problems = []
             if meetings[0].fellowship.casefold() not in job.fellowships:
                 problems.append(f"no fellowship {meetings[0].fellowship!r}")
@@ -102,15 +119,24 @@ def read_rows(data, job, default_fellowship):
                     )
             if problems:
                 raise RowProblems(problems)
+        except ByAppointment:
+            kind = "meetings without a day or time skipped (by appointment: not stored yet)"
+            report.warnings.append(f"{where}: no day or time: {kind.split(' (')[0]}")
+            report.warning_counts[kind] += 1
+            continue
         except RowProblems as error:
             report.skipped += [f"{where}: {problem}" for problem in error.problems]
             if isinstance(row, dict) and isinstance(row.get("slug"), str):
                 job.kept_slugs.add(row["slug"].strip())
             continue
-        report.warnings += [f"{where}: {warning}" for warning in warnings]
-        for code in row.get("types") or []:
-            if code not in known_codes:
-                report.unknown_types.setdefault(code, []).append(position)
+        for kind, detail in warnings:
+            report.warning_counts[kind] += 1
+            if detail:
+                report.warnings.append(f"{where}: {detail}")
+        for code in row.get("types") or [] if isinstance(row.get("types"), list) else []:
+            if isinstance(code, str) and clean(code).casefold() not in known_codes:
+                report.unknown_types.setdefault(clean(code), []).append(position)
+                report.warning_counts["unknown type codes left out"] += 1
         for meeting in meetings:
             first_position[meeting.slug] = position
         rows += meetings
@@ -139,109 +165,147 @@ def _text(row, field, problems):
     if not isinstance(value, str):
         problems.append(f"{field} must be text")
         return ""
-    value = value.strip()
+    value = value.replace("\xa0", " ").strip()
     limit = MAX_LENGTHS.get(field)
     if limit and len(value) > limit:
         problems.append(f"{field} is longer than {limit} characters")
     return value
 
 
-def _time(value, field, problems):
-    if not isinstance(value, str) or not TIME.match(value.strip()):
-        problems.append(f"{field} {value!r} is not a time from 00:00 to 23:59")
+def _time(value, field, problems, warnings):
+    """A time from "20:00", "20:00:00", "8:00 PM", "8 pm", "8:00p.m.", "noon"; else None."""
+    text = str(value).replace("\xa0", " ").strip().lower() if isinstance(value, str) else ""
+    text = {"noon": "12:00", "midnight": "00:00"}.get(text, text)
+    if match := TIME.match(text):
+        hours, minutes = match.groups()
+        return time(int(hours), int(minutes))
+    if match := TWELVE_HOUR.match(text):
+        hours, minutes, half = match.groups()
+        hours = int(hours) % 12 + (12 if half == "p" else 0)
+        warnings.append(("times written as 12-hour", None))
+        return time(hours, int(minutes or 0))
+    problems.append(f"{field} {value!r} is not a time from 00:00 to 23:59")
+    return None
+
+
+def _day(day):
+    """0–6 from 0–6, "3", "Monday", "mon", "Tues."; else None."""
+    if isinstance(day, bool):
         return None
-    hours, minutes = TIME.match(value.strip()).groups()
-    return time(int(hours), int(minutes))
+    if isinstance(day, str):
+        text = day.replace("\xa0", " ").strip().rstrip(".").casefold()
+        if text.isdigit():
+            day = int(text)
+        else:
+            return DAY_NAMES.get(text[:3]) if len(text) >= 3 else None
+    if isinstance(day, int) and 0 <= day <= 6:
+        return day
+    return None
 
 
 def _days(value, problems):
-    def valid(day):
-        return isinstance(day, int) and not isinstance(day, bool) and 0 <= day <= 6
-
-    if isinstance(value, str) and value.strip().isdigit():
-        value = int(value)
     if isinstance(value, list):
-        bad = [day for day in value if not valid(day)]
-        if not value or bad:
+        days = [_day(day) for day in value]
+        if not value or None in days:
             problems.append(f"day {value!r} must list days 0–6 (Sunday is 0)")
             return None, False
-        return sorted(set(value)), True
-    if value is None:
-        problems.append("day is missing")
+        return sorted(set(days)), True
+    if value is None or (isinstance(value, str) and not value.strip()):
         return None, False
-    if not valid(value):
+    day = _day(value)
+    if day is None:
         problems.append(f"day {value!r} is not 0–6 (Sunday is 0)")
         return None, False
-    return [value], False
+    return [day], False
 
 
-def _coordinate(row, field, limit, problems):
+def _coordinate(row, field, limit, warnings):
     value = row.get(field)
+    if isinstance(value, str):
+        value = value.replace("\xa0", " ").strip()
     if value in (None, ""):
         return None
     try:
         number = Decimal(str(value))
     except InvalidOperation:
-        problems.append(f"{field} {value!r} is not a number")
+        warnings.append(("bad coordinates dropped", f"{field} {value!r} is not a number"))
         return None
     if not number.is_finite() or not -limit <= number <= limit:
-        problems.append(f"{field} {value!r} is out of range")
+        warnings.append(("bad coordinates dropped", f"{field} {value!r} is out of range"))
         return None
     return number.quantize(Decimal("0.000001"))
 
 
-def _country(value, problems):
-    value = (value or "US").strip().upper()
-    value = COUNTRY_NAMES.get(value, value)
-    if not re.fullmatch(r"[A-Z]{2}", value):
-        problems.append(f"country {value!r} is not a two-letter code")
-        return "US"
-    return value
+def _country(value, warnings):
+    if value in (None, ""):
+        return ""
+    text = clean(value).upper()
+    code = COUNTRIES.get(text, text)
+    if not re.fullmatch(r"[A-Z]{2}", code):
+        warnings.append(("unknown countries dropped", f"country {value!r} is not known"))
+        return ""
+    return code
 
 
 def split_formatted_address(formatted):
     """Best effort: "123 Main St, Anytown, OK 12345, USA" → (street, city, state, ZIP)."""
-    parts = [part.strip() for part in formatted.split(",") if part.strip()]
-    if parts and (parts[-1].upper() in COUNTRY_NAMES or parts[-1].upper() == "US"):
-        parts.pop()
-    state = postal_code = ""
-    if parts and (match := STATE_AND_ZIP.match(parts[-1])):
-        state, postal_code = match.group(1).upper(), match.group(2) or ""
-        parts.pop()
-    city = parts.pop() if parts else ""
-    return ", ".join(parts), city, state, postal_code
+    parsed = parse_address(formatted)
+    return parsed.street, parsed.city, parsed.state, parsed.postal_code
 
 
-def _place(row, problems):
+def _place(row, problems, warnings):
     location = _text(row, "location", problems)
     street = _text(row, "address", problems)
     city = _text(row, "city", problems)
     state = _text(row, "state", problems)
     postal_code = _text(row, "postal_code", problems)
     formatted = _text(row, "formatted_address", problems)
-    latitude = _coordinate(row, "latitude", 90, problems)
-    longitude = _coordinate(row, "longitude", 180, problems)
-    if formatted and not (street or city):
-        street, city, formatted_state, formatted_zip = split_formatted_address(formatted)
-        state, postal_code = state or formatted_state, postal_code or formatted_zip
+    latitude = _coordinate(row, "latitude", 90, warnings)
+    longitude = _coordinate(row, "longitude", 180, warnings)
+    if (latitude is None) != (longitude is None):
+        warnings.append(("bad coordinates dropped", "latitude and longitude go together"))
+        latitude = longitude = None
+    if (latitude, longitude) == (0, 0):
+        warnings.append(("bad coordinates dropped", "coordinates 0, 0 are not a place"))
+        latitude = longitude = None
+    country = _country(row.get("country"), warnings)
+    parsed = parse_address(formatted) if formatted else None
+    if parsed and not (street or city):
+        street, city = parsed.street, parsed.city
+        location = location or parsed.place_name
+    if parsed:
+        state, postal_code = state or parsed.state, postal_code or parsed.postal_code
+        country = country or parsed.country
+    if state and (region := region_code(state, country)):
+        state, country = region[0], country or region[1]
+    country = country or "US"
     city = city or _text(row, "region", problems)
     if formatted and (len(street) > MAX_LENGTHS["address"] or len(city) > MAX_LENGTHS["city"]):
         problems.append("formatted_address has a street or city longer than the columns take")
-    has_address = bool(street or formatted or latitude is not None or longitude is not None)
-    if not has_address:
-        return None
-    if latitude is None or longitude is None:
-        problems.append("a meeting held somewhere needs latitude and longitude")
-        return None
+    context = PlaceContext(postal_code, state, country, latitude, longitude)
+    if not (street or formatted or latitude is not None):
+        return None, context
+    if latitude is None:
+        # A published group that meets in person needs coordinates (the Listing constraint
+        # listing_published_is_reachable): an address alone cannot be stored yet. Online
+        # meetings keep it for their time zone; others are refused in parse_row.
+        if street:
+            warnings.append(
+                (
+                    "addresses without coordinates left out (not stored yet)",
+                    "the address has no latitude and longitude: left out",
+                )
+            )
+        return None, context
     approximate = row.get("approximate")
     approximate = approximate is True or str(approximate).strip().lower() in ("yes", "true", "1")
-    return PlaceRow(
+    place = PlaceRow(
         name=location or street or city,
         address_line1="" if approximate else street,
         city=city,
         region=state,
         postal_code="" if approximate else postal_code,
-        country=_country(row.get("country"), problems),
+        country=country,
         latitude=latitude,
         longitude=longitude,
         location_precision=(
@@ -249,33 +313,63 @@ def _place(row, problems):
         ),
         notes=_text(row, "location_notes", problems),
     )
+    return place, context
 
 
-def _attendance(row, place, has_conference, problems):
+@dataclass
+class PlaceContext:
+    """What a row says of where it is, for its time zone even when it has no place."""
+
+    postal_code: str
+    state: str
+    country: str
+    latitude: Decimal | None
+    longitude: Decimal | None
+
+
+def _attendance(row, place, has_conference, problems, warnings):
     option = row.get("attendance_option")
-    status = MeetingStatus.ACTIVE
-    if option in (None, "", "inactive"):
-        status = MeetingStatus.INACTIVE if option == "inactive" else MeetingStatus.ACTIVE
-        if place and has_conference:
-            return Attendance.HYBRID, status
-        if has_conference:
-            return Attendance.ONLINE, status
-        if place:
-            return Attendance.IN_PERSON, status
-        problems.append("a meeting needs a place with coordinates or a conference link or phone")
-        return None, status
-    if option not in ATTENDANCE_OPTIONS:
-        problems.append(f"attendance_option {option!r} is not one of in_person, online, hybrid")
-        return None, status
-    if option in ("online", "hybrid") and not has_conference:
-        problems.append(f"an {option} meeting needs a conference_url or conference_phone")
-    if option in ("in_person", "hybrid") and not place:
-        problems.append(f"an {option.replace('_', '-')} meeting needs a place with coordinates")
-    return Attendance(option), status
+    option = option.strip().lower().replace("-", "_") if isinstance(option, str) else option
+    if option not in (None, "", *ATTENDANCE_OPTIONS):
+        warnings.append(
+            ("unknown attendance options ignored", f"attendance_option {option!r} is not known")
+        )
+        option = None
+    elif option in ("online", "hybrid") and not has_conference:
+        warnings.append(
+            ("attendance options that do not fit ignored", f"{option} without a conference link")
+        )
+        option = None
+    elif option in ("in_person", "hybrid") and not place:
+        warnings.append(
+            ("attendance options that do not fit ignored", f"{option} without an address")
+        )
+        option = None
+    status = MeetingStatus.INACTIVE if option == "inactive" else MeetingStatus.ACTIVE
+    if option in ("online", "hybrid", "in_person"):
+        return Attendance(option), status
+    if place and has_conference:
+        return Attendance.HYBRID, status
+    if has_conference:
+        return Attendance.ONLINE, status
+    if place:
+        return Attendance.IN_PERSON, status
+    problems.append(
+        "a meeting needs an address with latitude and longitude, or a conference link or phone"
+    )
+    return None, status
 
 
-def parse_row(position, row, default_fellowship, known_codes, warnings):
-    """The meetings of one feed row (one per day), or ``RowProblems`` with every problem."""
+class ByAppointment(Exception):
+    """A row with no day or no time: the model cannot store it yet."""
+
+
+def parse_row(position, row, default_fellowship, known_codes, warnings, default_time_zone=""):
+    """The meetings of one feed row (one per day), or ``RowProblems`` with every problem.
+
+    ``warnings`` receives (kind, detail) pairs: the kind is what the report counts.
+    Raises ``ByAppointment`` for a row without a day or time.
+    """
     if not isinstance(row, dict):
         raise RowProblems(["is not a JSON object"])
     problems = []
@@ -291,44 +385,80 @@ def parse_row(position, row, default_fellowship, known_codes, warnings):
     if not name:
         problems.append("name is missing")
     days, suffixed = _days(row.get("day"), problems)
-    start = _time(row.get("time"), "time", problems)
+    start = None
+    if row.get("time") not in (None, "") and str(row.get("time")).strip():
+        start = _time(row.get("time"), "time", problems, warnings)
     end = None
-    if row.get("end_time") not in (None, ""):
-        end = _time(row.get("end_time"), "end_time", problems)
+    if row.get("end_time") not in (None, "") and str(row.get("end_time")).strip():
+        end = _time(row.get("end_time"), "end_time", [], warnings)
+        if end is None:
+            warnings.append(
+                ("end times dropped", f"end_time {row.get('end_time')!r} is not a time")
+            )
     if start and end and end <= start:
         crossing = datetime.combine(datetime.min, end) + timedelta(days=1)
-        if end != start and crossing - datetime.combine(datetime.min, start) <= MIDNIGHT_GRACE:
-            warnings.append(f"end_time {end:%H:%M} is after midnight: the end time is left out")
+        if end != start and crossing - datetime.combine(datetime.min, start) < MIDNIGHT_SPAN:
+            # Meeting.end_time must be after start_time (a database constraint).
+            warnings.append(
+                (
+                    "end times after midnight dropped (not stored yet)",
+                    f"end_time {end:%H:%M} is after midnight: the end time is left out",
+                )
+            )
         else:
-            problems.append(f"end_time {end:%H:%M} is not after time {start:%H:%M}")
+            warnings.append(
+                ("end times dropped", f"end_time {end:%H:%M} is not after time {start:%H:%M}")
+            )
         end = None
 
-    place = _place(row, problems)
+    place, where = _place(row, problems, warnings)
     conference_url = _text(row, "conference_url", problems)
     if conference_url:
         try:
             URLValidator(schemes=["http", "https"])(conference_url)
         except ValidationError:
-            problems.append(f"conference_url {conference_url!r} is not a web address")
+            warnings.append(
+                (
+                    "bad conference links dropped",
+                    f"conference_url {conference_url!r} is not a web address",
+                )
+            )
+            conference_url = ""
     conference_phone = _text(row, "conference_phone", problems)
-    attendance, status = _attendance(row, place, bool(conference_url or conference_phone), problems)
+    has_conference = bool(conference_url or conference_phone)
+    attendance, status = _attendance(row, place, has_conference, problems, warnings)
 
     time_zone = _text(row, "timezone", problems)
     if time_zone and time_zone not in known_time_zones():
-        problems.append(f"timezone {time_zone!r} is not an IANA time zone name")
-    elif not time_zone:
-        postal_code = _text(row, "postal_code", problems) or (place.postal_code if place else "")
-        country = place.country if place else "US"
-        time_zone = time_zone_of_postal_code(postal_code, country) or settings.TIME_ZONE
+        warnings.append(
+            ("unknown time zones ignored", f"timezone {time_zone!r} is not an IANA time zone")
+        )
+        time_zone = ""
+    time_zone = (
+        time_zone
+        or default_time_zone
+        or time_zone_of_place(
+            where.postal_code, where.state, where.country, where.latitude, where.longitude
+        )
+    )
+    if not time_zone and not problems:
+        problems.append(
+            "no time zone: the row has no timezone and no ZIP, state or province, or "
+            "coordinates that tell; give the import one with --time-zone"
+        )
 
     types = row.get("types") or []
+    if isinstance(types, str):
+        types = [code for code in re.split(r"[,\s]+", types) if code]
     if not isinstance(types, list) or not all(isinstance(code, str) for code in types):
-        problems.append("types must be a list of codes")
+        warnings.append(("types that are not a list dropped", None))
         types = []
 
     fellowship = _text(row, "fellowship", problems) or default_fellowship
     if not fellowship:
         problems.append("no fellowship: give --fellowship")
+    if not problems and (days is None or start is None):
+        raise ByAppointment
     if problems:
         raise RowProblems(problems)
 
@@ -336,6 +466,11 @@ def parse_row(position, row, default_fellowship, known_codes, warnings):
     if any(len(each) > SLUG_MAX_LENGTH for each in slugs):
         raise RowProblems([f"slug is longer than {SLUG_MAX_LENGTH} characters"])
     group_name = _text(row, "group", problems) or (place.name if place else name)
+    type_codes = set()
+    for code in types:
+        known = known_codes.get(clean(code).casefold())
+        if known:
+            type_codes.add(known)
     return [
         MeetingRow(
             position=position,
@@ -352,7 +487,7 @@ def parse_row(position, row, default_fellowship, known_codes, warnings):
             conference_url_notes=_text(row, "conference_url_notes", problems),
             conference_phone=conference_phone if attendance != Attendance.IN_PERSON else "",
             conference_phone_notes=_text(row, "conference_phone_notes", problems),
-            type_codes=tuple(sorted({code for code in types if code in known_codes})),
+            type_codes=tuple(sorted(type_codes)),
             notes=_text(row, "notes", problems),
             group_name=group_name,
             group_notes=_text(row, "group_notes", problems),

@@ -225,6 +225,20 @@ class Meeting(TimeStampedModel):
     )
     name = models.CharField(_("name"), max_length=200)
     slug = models.SlugField(_("slug"), max_length=220, unique=True)
+    # Where an import found it: the import's source label and the source's own slug, by
+    # which each later import of that source finds it again. Blank for meetings curators
+    # made. The site's ``slug`` is the source's when it was free, and never changes.
+    source = models.CharField(
+        _("source"),
+        max_length=200,
+        blank=True,
+        default="",
+        editable=False,
+        help_text=_("The import that brings this meeting; blank when curators made it."),
+    )
+    source_slug = models.CharField(
+        _("slug in the source"), max_length=220, blank=True, default="", editable=False
+    )
     weekday = models.PositiveSmallIntegerField(_("day"), choices=Weekday)
     frequency = models.CharField(
         _("how often"),
@@ -321,6 +335,12 @@ class Meeting(TimeStampedModel):
             ),
         ]
         constraints = [
+            # Each source's meetings are its own, found by the source's slug.
+            models.UniqueConstraint(
+                fields=["source", "source_slug"],
+                condition=~Q(source=""),
+                name="meeting_source_slug_unique",
+            ),
             models.CheckConstraint(
                 condition=Q(weekday__gte=0, weekday__lte=6), name="meeting_weekday_range"
             ),

@@ -1,17 +1,23 @@
-"""python manage.py import_meeting_guide FILE [--fellowship AA] [--dry-run] [--skip-invalid]"""
+"""python manage.py import_meeting_guide FILE [--fellowship AA] [--time-zone ZONE] [--strict]
+
+By default the rows that cannot be meetings are skipped and listed, and the others imported;
+``--strict`` imports nothing when any row is invalid.
+"""
 
 import sys
 
 from django.core.management.base import BaseCommand, CommandError
 
 from exchange.meeting_guide.importer import SOURCE, FeedError, import_feed, read_feed
+from exchange.writer import DEFAULT_MAX_DEACTIVATE
 
 
 class Command(BaseCommand):
     help = (
         "Import meetings from a Meeting Guide JSON feed (a file, or - for standard input). "
-        "Meetings are matched by slug; imported meetings the feed no longer lists are marked "
-        "inactive."
+        "Meetings are matched by source and the source's slug; this source's meetings the feed no "
+        "longer lists are marked inactive, unless that is more than --max-deactivate percent of "
+        "them (then nothing is imported without --allow-deactivate)."
     )
     stealth_options = ("stdin",)
 
@@ -28,15 +34,40 @@ class Command(BaseCommand):
             f"(default: {SOURCE!r}). Give each feed of one fellowship its own.",
         )
         parser.add_argument(
+            "--max-deactivate",
+            type=float,
+            default=DEFAULT_MAX_DEACTIVATE * 100,
+            metavar="PERCENT",
+            help="Refuse the whole import when it would deactivate more than this share of "
+            "the source's active meetings (default: %(default)g).",
+        )
+        parser.add_argument(
+            "--allow-deactivate",
+            action="store_true",
+            help="Deactivate what the feed no longer lists, however many that is.",
+        )
+        parser.add_argument(
             "--dry-run", action="store_true", help="Check and report; write nothing."
         )
         parser.add_argument(
             "--skip-invalid",
             action="store_true",
-            help="Import the valid rows and list the invalid ones, instead of importing nothing.",
+            help="Import the valid rows and list the invalid ones (the default; see --strict).",
+        )
+        parser.add_argument(
+            "--strict",
+            action="store_true",
+            help="Import nothing when any row is invalid, instead of skipping those rows.",
+        )
+        parser.add_argument(
+            "--time-zone",
+            default="",
+            help="IANA time zone (America/New_York) of rows whose own timezone is missing "
+            "or invalid; otherwise it comes from the ZIP, state or province, or coordinates.",
         )
 
     def handle(self, *args, file, fellowship, source, dry_run, skip_invalid, **options):
+        skip_invalid = skip_invalid or not options.get("strict")
         try:
             if file == "-":
                 text = options.get("stdin", sys.stdin).read()
@@ -52,6 +83,10 @@ class Command(BaseCommand):
                 source=source,
                 dry_run=dry_run,
                 skip_invalid=skip_invalid,
+                time_zone=options.get("time_zone") or "",
+                max_deactivate=options.get("max_deactivate", DEFAULT_MAX_DEACTIVATE * 100) / 100,
+                allow_deactivate=options.get("allow_deactivate", False),
+                progress=self.stderr.write,
             )
         except FeedError as error:
             problems = "\n".join(error.problems)
