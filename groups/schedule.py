@@ -21,6 +21,9 @@ from django.utils import timezone
 
 # Without an end time a meeting is taken to last this long.
 ASSUMED_LENGTH = timedelta(hours=1)
+# An end time before the start is the next day (23:30 to 00:30) when the meeting then lasts
+# less than this; a longer one is taken for a mistake.
+MIDNIGHT_SPAN = timedelta(hours=12)
 # The default finder view still shows a meeting that started this recently: people walk in late.
 LATE_ARRIVAL = timedelta(minutes=15)
 
@@ -76,10 +79,37 @@ def _candidate_days(meeting, start_day):
             day += timedelta(days=7)
 
 
+def crosses_midnight(start_time, end_time):
+    """True if a meeting from ``start_time`` to ``end_time`` ends the next day."""
+    return end_time is not None and end_time <= start_time
+
+
+def length(start_time, end_time):
+    """How long a meeting from ``start_time`` to ``end_time`` lasts (under 24 hours)."""
+    day = date.min + timedelta(days=1)
+    start = datetime.combine(day, start_time)
+    end = datetime.combine(day + timedelta(days=crosses_midnight(start_time, end_time)), end_time)
+    return end - start
+
+
+def plausible_end(meeting):
+    """False for an end equal to the start, or one past midnight 12 hours or more on."""
+    start, end = meeting.start_time, meeting.end_time
+    if end is None or end > start:
+        return True
+    return end != start and length(start, end) < MIDNIGHT_SPAN
+
+
 def occurrence_end(meeting, start):
-    """When the occurrence starting at ``start`` ends (its end time, else an assumed hour)."""
+    """When the occurrence starting at ``start`` ends (its end time, else an assumed hour).
+
+    An end time not after the start time is the next day: 23:30 to 00:30.
+    """
     if meeting.end_time:
-        return datetime.combine(start.date(), meeting.end_time, tzinfo=start.tzinfo)
+        day = start.date()
+        if crosses_midnight(meeting.start_time, meeting.end_time):
+            day += timedelta(days=1)
+        return datetime.combine(day, meeting.end_time, tzinfo=start.tzinfo)
     return start + ASSUMED_LENGTH
 
 
@@ -92,7 +122,8 @@ def next_occurrence(meeting, after=None):
     """
     zone = ZoneInfo(meeting.time_zone)
     after = (after or timezone.now()).astimezone(zone)
-    for day in _candidate_days(meeting, after.date()):
+    # From yesterday: an occurrence that started before midnight may not be over yet.
+    for day in _candidate_days(meeting, after.date() - timedelta(days=1)):
         start = datetime.combine(day, meeting.start_time, tzinfo=zone)
         if occurrence_end(meeting, start) > after:
             return start
@@ -134,21 +165,29 @@ def soon_condition(moment, within, zones):
     """Q: meetings in progress at ``moment``, or starting within ``within`` of it.
 
     In progress: started at or before now and not yet ended (or, with no end time, started
-    within the last hour, which may be yesterday evening just after midnight). Starting: any
+    within the last hour, which may be yesterday evening just after midnight); a meeting whose
+    end time is before its start ends the next day, so yesterday's may still be on (23:30 to
+    00:30, at 00:10; Saturday's on Sunday). Starting: any
     start up to the window's end, on today or, when the window crosses midnight, tomorrow.
     """
     condition, days = Q(pk__in=[]), set()
     clocks = _zones_by_clock(moment, zones, timedelta(0), within, -ASSUMED_LENGTH)
     for (now, until, since), names in clocks.items():
         today, now_time = now.date(), now.time()
-        days.update((today, until.date(), since.date()))
+        yesterday = today - timedelta(days=1)
+        days.update((today, until.date(), since.date(), yesterday))
         held_today = _held_on(today)
         if since.date() == today:
             no_end_yet = Q(end_time__isnull=True, start_time__gt=since.time())
         else:
             no_end_yet = Q(end_time__isnull=True)  # started today, so within the hour
-        in_progress = Q(start_time__lte=now_time) & (Q(end_time__gt=now_time) | no_end_yet)
+        ends_tomorrow = Q(end_time__lte=F("start_time"))
+        in_progress = Q(start_time__lte=now_time) & (
+            Q(end_time__gt=now_time) | ends_tomorrow | no_end_yet
+        )
         local = held_today & in_progress
+        # Started yesterday, ends today after now (23:30 to 00:30, at 00:10).
+        local |= _held_on(yesterday) & ends_tomorrow & Q(end_time__gt=now_time)
         if until.date() == today:
             local |= held_today & Q(start_time__gt=now_time, start_time__lte=until.time())
         else:
@@ -194,11 +233,16 @@ def start_order(moment, zones):
         weekday = weekday_of(now)
         minutes = int(ZoneInfo(names[0]).utcoffset(now).total_seconds() // 60)
         here = Q(time_zone__in=names)
-        # Over for today (not merely started): next week's.
-        over = Q(end_time__lte=now.time())
+        # Over for today (not merely started): next week's. One that ends past midnight is not.
+        over = Q(end_time__lte=now.time(), end_time__gt=F("start_time"))
         if since.date() == now.date():
             over |= Q(end_time__isnull=True, start_time__lte=since.time())
+        # Yesterday's, still on past midnight: it started a day ago.
+        still_on = Q(end_time__lte=F("start_time"), end_time__gt=now.time())
+        if since.date() != now.date():
+            still_on |= Q(end_time__isnull=True, start_time__gt=since.time())
         day_shift += [
+            When(here & Q(weekday=(weekday - 1) % 7) & still_on, then=Value(-1)),
             When(here & Q(weekday=weekday) & over, then=Value(7)),
             When(here, then=(F("weekday") - Value(weekday) + Value(7)) % Value(7)),
         ]

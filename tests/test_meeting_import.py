@@ -298,16 +298,19 @@ def test_duplicate_slugs_are_reported_including_those_made_from_day_lists():
     ]
 
 
-def test_an_end_after_midnight_is_dropped_with_a_warning():
-    # Meeting has a database constraint end_time > start_time: it cannot be stored yet.
+def test_an_end_after_midnight_is_kept_and_a_long_or_empty_span_dropped():
+    # An end before the start by less than 12 hours is the next day.
     report = import_feed([row(time="23:00", end_time="00:30")], fellowship="AA")
 
     meeting = Meeting.objects.get(slug="lunch-bunch")
-    assert (meeting.start_time, meeting.end_time) == (time(23), None)
-    assert report.warnings == [
-        "row 1 (slug 'lunch-bunch'): end_time 00:30 is after midnight: the end time is left out"
-    ]
-    assert report.warning_counts == {"end times after midnight dropped (not stored yet)": 1}
+    assert (meeting.start_time, meeting.end_time) == (time(23), time(0, 30))
+    assert report.warnings == []
+
+    for end in ("11:00", "23:00"):
+        report = import_feed([row(time="23:00", end_time=end)], fellowship="AA")
+        meeting.refresh_from_db()
+        assert meeting.end_time is None
+        assert report.warning_counts == {"end times dropped": 1}
 
 
 def test_attendance_option_wins_and_inactive_imports_an_inactive_meeting():

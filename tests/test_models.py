@@ -125,10 +125,12 @@ def test_opening_hours_must_close_after_they_open_on_a_real_weekday():
     )
 
 
-def test_meeting_must_end_after_it_starts():
+def test_meeting_end_differs_from_its_start_and_an_earlier_one_is_the_next_day():
     assert violates_constraint(
-        lambda: factories.make_meeting(start_time=time(19), end_time=time(18, 30))
+        lambda: factories.make_meeting(start_time=time(19), end_time=time(19))
     )
+    late = factories.make_meeting(start_time=time(23, 30), end_time=time(0, 30))
+    assert late.end_time == time(0, 30)
 
 
 def test_meeting_weekday_is_sunday_zero_to_saturday_six():

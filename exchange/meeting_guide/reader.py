@@ -12,9 +12,9 @@ be a meeting. Rules chosen here:
 - Times may be "20:00", "20:00:00", "8:00 PM", "8 pm", "noon" (12-hour times are counted).
 - A row with no day or no time (by appointment) is skipped with a warning: the model stores
   weekly meetings only. It never fails the feed.
-- Bad optional data is dropped with a warning, counted by kind in the report: an end time not
-  after the start (one earlier by less than 12 hours crosses midnight, which
-  ``Meeting.end_time > start_time`` cannot store yet), an unknown type code or time zone, a bad
+- Bad optional data is dropped with a warning, counted by kind in the report: an end time equal
+  to the start or earlier by 12 hours or more (one earlier by less is kept: the meeting ends
+  past midnight, 23:30 to 00:30), an unknown type code or time zone, a bad
   conference link, bad coordinates, an address without coordinates (a published in-person
   group needs them): such a meeting imports online when it has a link or phone, else it is
   refused.
@@ -30,7 +30,7 @@ be a meeting. Rules chosen here:
 import json
 import re
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import time
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
@@ -39,6 +39,7 @@ from django.core.validators import URLValidator, validate_slug
 from exchange.addresses import COUNTRIES, clean, parse_address, region_code, time_zone_of_place
 from exchange.rows import FeedError, MeetingRow, PlaceRow
 from groups.models import Attendance, Meeting, MeetingStatus, Place
+from groups.schedule import MIDNIGHT_SPAN, length
 from resources.models import (
     Listing,
     LocationPrecision,
@@ -52,8 +53,6 @@ TWELVE_HOUR = re.compile(r"^(1[0-2]|0?[1-9])(?:[:.]([0-5]\d))?\s*([ap])\.?\s*m?\
 DAY_NAMES = {
     name: day for day, name in enumerate(["sun", "mon", "tue", "wed", "thu", "fri", "sat"])
 }
-# An end before the start by a span shorter than this is the next day: past midnight.
-MIDNIGHT_SPAN = timedelta(hours=12)
 ATTENDANCE_OPTIONS = {"in_person", "online", "hybrid", "inactive"}
 # The column each feed field is stored in, which says how long a value may be.
 STORED_IN = {
@@ -395,20 +394,11 @@ def parse_row(position, row, default_fellowship, known_codes, warnings, default_
             warnings.append(
                 ("end times dropped", f"end_time {row.get('end_time')!r} is not a time")
             )
-    if start and end and end <= start:
-        crossing = datetime.combine(datetime.min, end) + timedelta(days=1)
-        if end != start and crossing - datetime.combine(datetime.min, start) < MIDNIGHT_SPAN:
-            # Meeting.end_time must be after start_time (a database constraint).
-            warnings.append(
-                (
-                    "end times after midnight dropped (not stored yet)",
-                    f"end_time {end:%H:%M} is after midnight: the end time is left out",
-                )
-            )
-        else:
-            warnings.append(
-                ("end times dropped", f"end_time {end:%H:%M} is not after time {start:%H:%M}")
-            )
+    if start and end and end <= start and (end == start or length(start, end) >= MIDNIGHT_SPAN):
+        # An end before the start by less than 12 hours is the next day: kept (23:30-00:30).
+        warnings.append(
+            ("end times dropped", f"end_time {end:%H:%M} is not after time {start:%H:%M}")
+        )
         end = None
 
     place, where = _place(row, problems, warnings)

@@ -257,7 +257,12 @@ class Meeting(TimeStampedModel):
         help_text=_("For monthly meetings: first Sunday, last Friday…"),
     )
     start_time = models.TimeField(_("starts"))
-    end_time = models.TimeField(_("ends"), null=True, blank=True)
+    end_time = models.TimeField(
+        _("ends"),
+        null=True,
+        blank=True,
+        help_text=_("An end before the start is the next day: 23:30 to 00:30."),
+    )
     time_zone = models.CharField(
         _("time zone"),
         max_length=64,
@@ -345,8 +350,9 @@ class Meeting(TimeStampedModel):
                 condition=Q(weekday__gte=0, weekday__lte=6), name="meeting_weekday_range"
             ),
             models.CheckConstraint(
-                condition=Q(end_time__isnull=True) | Q(end_time__gt=models.F("start_time")),
-                name="meeting_ends_after_start",
+                # An end before the start is the next day (23:30 to 00:30).
+                condition=Q(end_time__isnull=True) | ~Q(end_time=models.F("start_time")),
+                name="meeting_end_differs_from_start",
             ),
             models.CheckConstraint(
                 condition=Q(attendance__in=Attendance.values), name="meeting_attendance_valid"
@@ -428,8 +434,11 @@ class Meeting(TimeStampedModel):
             errors["week_of_month"] = _("Say which week of the month the meeting is held.")
         if self.frequency == MeetingFrequency.WEEKLY and self.week_of_month:
             errors["week_of_month"] = _("Leave the week empty for a weekly meeting.")
-        if self.end_time and self.start_time and self.end_time <= self.start_time:
-            errors["end_time"] = _("The meeting must end after it starts.")
+        if self.end_time and self.start_time and not schedule.plausible_end(self):
+            errors["end_time"] = _(
+                "The meeting must end after it starts. An earlier end time is the next day,"
+                " for a meeting of less than 12 hours (23:30 to 00:30)."
+            )
         if self.is_online and not (self.conference_url or self.conference_phone):
             errors["conference_url"] = _(
                 "An online or hybrid meeting needs a link or a dial-in phone number."

@@ -1,0 +1,1 @@
+"""BMLT (NA) import."""
