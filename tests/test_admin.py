@@ -311,12 +311,15 @@ def test_published_in_person_listing_without_coordinates_is_refused(admin_client
     clinician = factories.make_clinician()
     url = admin_url(Clinician, "change", clinician.pk)
     data = form_data(admin_client.get(url))
-    data.update(latitude="", longitude="", name="Renamed")
+    data.update(latitude="", longitude="", address_line1="", name="Renamed")
 
     response = admin_client.post(url, data)
 
     assert response.status_code == 200
-    assert "A published in-person listing needs its latitude and longitude." in response.text
+    assert (
+        "A published in-person listing needs its street address, or its latitude and longitude."
+        in response.text
+    )
     clinician.refresh_from_db()
     assert clinician.name != "Renamed"
     assert clinician.has_coordinates

@@ -286,7 +286,11 @@ def test_bad_rows_change_nothing_and_are_listed_by_spreadsheet_line(admin_client
     assert found[4][0][0] == "status"
     assert "draft, pending_review, published, archived" in found[4][0][1]
     assert found[6] == [
-        ("latitude", "A published in-person listing needs its latitude and longitude.")
+        (
+            "latitude",
+            "A published in-person listing needs its street address, or its latitude and "
+            "longitude.",
+        )
     ]
     assert {column for column, _message in found[7]} == {"latitude", "offers_in_person", "role"}
     page = preview.content.decode()

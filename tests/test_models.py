@@ -50,7 +50,9 @@ def test_listing_needs_both_coordinates_or_neither():
 
 def test_published_in_person_listing_needs_a_place():
     assert violates_constraint(
-        lambda: factories.make_clinician(latitude=None, longitude=None, offers_online=True)
+        lambda: factories.make_clinician(
+            latitude=None, longitude=None, address_line1="", offers_online=True
+        )
     )
 
 
@@ -184,8 +186,18 @@ def test_clean_explains_an_unreachable_published_listing():
         offers_in_person=True,
     )
 
-    with pytest.raises(ValidationError, match="needs its latitude and longitude"):
+    with pytest.raises(ValidationError, match="needs its street address, or its latitude"):
         clinician.full_clean()
+
+
+def test_a_published_in_person_listing_may_have_a_street_address_without_coordinates():
+    """Many feeds publish addresses with no coordinates: listed, just not placed on a map."""
+    clinician = factories.make_clinician(
+        latitude=None, longitude=None, address_line1="12 Elm Street", city="Dover"
+    )
+
+    clinician.full_clean()
+    assert Listing.objects.filter(pk=clinician.pk, latitude__isnull=True).exists()
 
 
 def test_clean_rejects_unknown_time_zones_on_meetings():

@@ -148,7 +148,9 @@ def test_bulk_archive_skips_drafts_and_pending_listings_with_the_reason(admin_cl
 
 
 def test_bulk_publish_refuses_a_listing_nobody_could_reach(admin_client):
-    unreachable = factories.make_clinician(status=DRAFT, latitude=None, longitude=None)
+    unreachable = factories.make_clinician(
+        status=DRAFT, latitude=None, longitude=None, address_line1=""
+    )
 
     response = admin_client.post(
         admin_url(Clinician, "changelist"),
@@ -158,7 +160,8 @@ def test_bulk_publish_refuses_a_listing_nobody_could_reach(admin_client):
 
     assert messages_of(response) == [
         "0 listings published.",
-        "1 listing skipped: A published in-person listing needs its latitude and longitude.",
+        "1 listing skipped: A published in-person listing needs its street address, or its "
+        "latitude and longitude.",
     ]
     unreachable.refresh_from_db()
     assert unreachable.status == DRAFT

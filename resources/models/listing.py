@@ -311,10 +311,12 @@ class Listing(TimeStampedModel, Address):
                 condition=Q(status__in=ListingStatus.values), name="listing_status_valid"
             ),
             # Someone must be able to reach a published listing somehow: in person at a
-            # place we can show, online, or by phone.
+            # place we can show (on a map, or at least by its street address: many feeds
+            # publish addresses without coordinates), online, or by phone.
             models.CheckConstraint(
                 condition=~Q(status=ListingStatus.PUBLISHED)
                 | Q(offers_in_person=True, latitude__isnull=False)
+                | (Q(offers_in_person=True) & ~Q(address_line1=""))
                 | Q(offers_in_person=False, offers_online=True)
                 | Q(offers_in_person=False, offers_phone=True),
                 name="listing_published_is_reachable",
@@ -429,11 +431,12 @@ class Listing(TimeStampedModel, Address):
                 raise ValidationError(
                     _("Choose at least one way to get this help: in person, online or by phone.")
                 )
-            if self.offers_in_person and not self.has_coordinates:
+            if self.offers_in_person and not (self.has_coordinates or self.address_line1):
                 raise ValidationError(
                     {
                         "latitude": _(
-                            "A published in-person listing needs its latitude and longitude."
+                            "A published in-person listing needs its street address, or its "
+                            "latitude and longitude."
                         )
                     }
                 )
