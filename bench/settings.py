@@ -13,3 +13,5 @@ REST_FRAMEWORK = {**REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"anon": "10000000
 FEED_REQUESTS_PER_MINUTE = 100_000_000
 # The admin timings sign in with a password only: the second step is tested elsewhere.
 ADMIN_REQUIRE_2FA = False
+# The floor page beside the site's own: bench/floor.py.
+ROOT_URLCONF = "bench.urls"

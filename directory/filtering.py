@@ -173,9 +173,8 @@ def near_me_note(where):
     """What a page says to "near me" without a place: where to give one."""
     return Note(
         _(
-            "You asked for help near you, but we don’t know where you are. Type your ZIP "
-            "code or town in “%(where)s”; if your browser shows a “Use my location” button "
-            "there, that works too."
+            "Where are you? Type a town or ZIP code in “%(where)s”, or use your location: "
+            "if your browser shows a “Use my location” button there, it fills it in."
         )
         % {"where": where},
         _("Type a place"),

@@ -1,6 +1,7 @@
 """Places and groups of an import, written in bulk before their meetings (``exchange.writer``).
 
-Places are shared by meetings with the same location name and street address. Groups are
+Places are shared by meetings with the same location name and street address, whatever their
+source; a row without coordinates leaves a place's coordinates as they are. Groups are
 matched by fellowship, source label and name; they take their address and coordinates from
 their first in-person meeting's place.
 """
@@ -46,6 +47,10 @@ def save_places(job, rows):
     for key, data in wanted.items():
         values = {name: getattr(data, name) for name in PLACE_FIELDS}
         place = found.get(key)
+        if place is not None and data.latitude is None:
+            # A row without coordinates never takes away those the place has (another
+            # source's, or a curator's): the two would otherwise swap them on every import.
+            del values["latitude"], values["longitude"]
         if place is None:
             found[key] = Place(name=data.name, **values)
             to_create.append(found[key])

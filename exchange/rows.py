@@ -6,8 +6,8 @@ the writer (``exchange/writer.py``) saves them in bulk, with history, search tex
 kept pages forgotten. A new format needs only a reader that makes these rows.
 """
 
-from dataclasses import dataclass
-from datetime import time
+from dataclasses import dataclass, field
+from datetime import datetime, time
 from decimal import Decimal
 
 
@@ -29,8 +29,8 @@ class PlaceRow:
     region: str
     postal_code: str
     country: str
-    latitude: Decimal
-    longitude: Decimal
+    latitude: Decimal | None  # None: listed by its street address, not placed on a map
+    longitude: Decimal | None
     location_precision: str
     notes: str
 
@@ -39,6 +39,36 @@ class PlaceRow:
         """Places are shared by meetings with the same name and street address."""
         parts = (self.name, self.address_line1, self.city, self.region)
         return tuple(part.casefold() for part in parts)
+
+
+@dataclass(frozen=True)
+class MeetingDetails:
+    """What a source says of a meeting beyond when and where; the fields are those of
+    ``groups.models.SourceDetails``, checked (web and e-mail addresses, handles)."""
+
+    source_url: str = ""
+    source_updated: datetime | None = None
+    regions: tuple = ()  # widest first
+    district: str = ""
+    location_notes: str = ""  # of a meeting without a place; a place's go to its notes
+    feedback_url: str = ""
+    feedback_emails: tuple = ()
+    venmo: str = ""
+    paypal: str = ""
+    square: str = ""
+    entity: str = ""
+    entity_email: str = ""
+    entity_phone: str = ""
+    entity_location: str = ""
+    entity_url: str = ""
+    entity_logo: str = ""
+
+    def values(self):
+        """{model field: value}, lists where the model stores JSON lists."""
+        return {
+            name: list(value) if isinstance(value, tuple) else value
+            for name, value in self.__dict__.items()
+        }
 
 
 @dataclass
@@ -64,3 +94,4 @@ class MeetingRow:
     group_name: str
     group_notes: str
     fellowship: str  # a fellowship's short name or slug, any case
+    details: MeetingDetails = field(default_factory=MeetingDetails)

@@ -33,9 +33,16 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+from exchange.changes import Changes
 from exchange.places_and_groups import save_groups, save_places
 from exchange.rows import FeedError, MeetingRow
-from groups.models import Fellowship, Meeting, MeetingFrequency, MeetingStatus
+from groups.models import (
+    SOURCE_DETAIL_FIELDS,
+    Fellowship,
+    Meeting,
+    MeetingFrequency,
+    MeetingStatus,
+)
 from resources.bulk import BATCH, in_chunks, insert_objects
 from resources.models import Listing, Term
 from resources.models.history import record_history
@@ -60,6 +67,8 @@ MEETING_FIELDS = [
     "conference_phone_notes",
     "notes",
     "status",
+    # The source's page, feedback, 7th-tradition links, entity, regions (MeetingDetails).
+    *SOURCE_DETAIL_FIELDS,
 ]
 
 
@@ -79,6 +88,8 @@ class ImportReport:
     places_updated: int = 0
     dry_run: bool = False
     nothing_deactivated: str = ""  # why deactivation was left out, when it was
+    # The meetings created, updated (before → after) and deactivated, the first few hundred.
+    changes: Changes = field(default_factory=Changes)
 
     def lines(self):
         would = "Would import" if self.dry_run else "Imported"
@@ -125,7 +136,7 @@ class Import:
     reason: str  # why, in the history rows it writes
     user: object = None  # who, in the history rows, when known
     dry_run: bool = False  # write, report, then roll back
-    skip_invalid: bool = False  # write the valid rows even when some are not
+    skip_invalid: bool = True  # write the valid rows even when some are not (not --strict)
     # Deactivation reaches these fellowships and those of the rows, even with no rows.
     fellowship_ids: set = field(default_factory=set)
     # Slugs of rows the reader skipped: their meetings stay as they are.
@@ -204,6 +215,7 @@ def _write(job, rows, existing):
     refresh_search_index(Listing.objects.filter(pk__in=changed_groups))
     terms = dict(Term.objects.filter(vocabulary=Vocabulary.MEETING_TYPE).values_list("code", "pk"))
     to_create, to_update, wanted_types = [], [], {}
+    changed_fields = set()
     for number, row in enumerate(rows, start=1):
         if number % PROGRESS_EVERY == 0:
             job.say(f"Compared {number:,} of {len(rows):,} meetings…")
@@ -213,25 +225,38 @@ def _write(job, rows, existing):
         if meeting is None:
             meeting = Meeting(source=job.source, source_slug=row.slug, **values)
             to_create.append(meeting)
-        elif any(getattr(meeting, name) != value for name, value in values.items()):
+        elif changed := [name for name, value in values.items() if getattr(meeting, name) != value]:
+            report.changes.note_updated(meeting, values)
             for name, value in values.items():
                 setattr(meeting, name, value)
             meeting.updated_at = now
             to_update.append(meeting)
+            changed_fields.update(changed)
         wanted_types[row.slug] = {terms[code] for code in row.type_codes}
 
     _give_site_slugs(to_create)
     if len(rows) >= PROGRESS_EVERY:
         job.say(f"Writing {len(to_create):,} new and {len(to_update):,} changed meetings…")
     create(Meeting, to_create, now)
-    Meeting.objects.bulk_update(to_update, [*MEETING_FIELDS, "updated_at"], batch_size=BATCH)
-    types_changed = _save_types(existing, to_create, wanted_types, now)
+    # Only the columns some meeting changed: bulk_update's cost grows with each column.
+    changed_columns = [name for name in MEETING_FIELDS if name in changed_fields]
+    Meeting.objects.bulk_update(to_update, [*changed_columns, "updated_at"], batch_size=BATCH)
+    codes = {pk: code for code, pk in terms.items()}
+    types_changed = _save_types(
+        existing,
+        to_create,
+        wanted_types,
+        now,
+        noted=lambda changed, have: report.changes.note_types(changed, have, wanted_types, codes),
+    )
+    report.changes.note_created(to_create)
     updated = {meeting.source_slug for meeting in to_update} | types_changed
     report.created = len(to_create)
     report.updated = len(updated)
     report.unchanged = len(rows) - report.created - report.updated
     deactivated = _deactivate(gone, now)
     report.deactivated = len(deactivated)
+    report.changes.note_deactivated(deactivated)
     # After the types are stored: each history row keeps the meeting's types with it.
     job.record(to_create, "+", when=now)
     for slug in types_changed:
@@ -257,12 +282,13 @@ def _meeting_values(row: MeetingRow, group, places):
         "conference_phone_notes": row.conference_phone_notes,
         "notes": row.notes,
         "status": row.status,
+        **row.details.values(),
     }
 
 
-def _save_types(existing, created, wanted, now):
+def _save_types(existing, created, wanted, now, noted=None):
     """Make each meeting's types what the rows say; the source slugs of existing meetings
-    changed."""
+    changed. ``noted(changed meetings, {meeting pk: term ids before})`` hears of them."""
     through = Meeting.types.through
     have = defaultdict(set)
     ids = [meeting.pk for meeting in existing.values()]
@@ -275,6 +301,8 @@ def _save_types(existing, created, wanted, now):
         for meeting in existing.values()
         if meeting.source_slug in wanted and have[meeting.pk] != wanted[meeting.source_slug]
     ]
+    if noted:
+        noted(changed, have)
     for chunk in in_chunks(meeting.pk for meeting in changed):
         through.objects.filter(meeting_id__in=chunk).delete()
     links = [
@@ -327,6 +355,15 @@ def _give_site_slugs(meetings):
         taken.add(slug)
 
 
+class TooManyDeactivated(FeedError):
+    """The import would deactivate more than its share: ``count`` of ``active`` meetings."""
+
+    def __init__(self, count, active, problems):
+        super().__init__(problems)
+        self.count = count
+        self.active = active
+
+
 def _to_deactivate(job, rows):
     """The pks of this source's active meetings, of these fellowships, that the rows leave
     out; none when the rows list no meeting at all.
@@ -356,13 +393,15 @@ def _to_deactivate(job, rows):
         return []
     share = len(gone) / len(candidates) if candidates else 0
     if share > job.max_deactivate and not job.allow_deactivate:
-        raise FeedError(
+        raise TooManyDeactivated(
+            len(gone),
+            len(candidates),
             [
                 f"This import would deactivate {len(gone)} of the {len(candidates)} active "
                 f"meetings of {job.source!r} ({share:.0%}, more than the "
                 f"{job.max_deactivate:.0%} allowed). If the feed is right, import it again "
                 f"with --allow-deactivate (or a higher --max-deactivate)."
-            ]
+            ],
         )
     return gone
 

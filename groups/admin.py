@@ -294,6 +294,23 @@ class MeetingAdmin(MeetingActions, HistoryAdmin):
             },
         ),
         (_("What it offers"), {"fields": ("types", "notes")}),
+        (
+            # What its source publishes (an import rewrites them); shown on the meeting page.
+            _("From its source"),
+            {
+                "classes": ("collapse",),
+                "fields": (
+                    ("source_url", "source_updated"),
+                    ("regions", "district"),
+                    "location_notes",
+                    ("feedback_url", "feedback_emails"),
+                    ("venmo", "paypal", "square"),
+                    ("entity", "entity_location"),
+                    ("entity_email", "entity_phone"),
+                    ("entity_url", "entity_logo"),
+                ),
+            },
+        ),
         (_("Record"), {"fields": (("created_at", "updated_at"),)}),
     )
 

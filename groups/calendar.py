@@ -5,13 +5,16 @@ lines folded at 75 octets (never inside a UTF-8 character), text escaped (backsl
 semicolon, newline), one VEVENT per meeting with a weekly or monthly RRULE.
 
 Times are local wall-clock times with the meeting's IANA zone as TZID
-(``DTSTART;TZID=America/Chicago:20261124T190000``), without VTIMEZONE components. Google,
-Apple and Outlook calendars read IANA names, and a hand-built VTIMEZONE would have to copy
-rules the clients already know (and would go stale when a zone's rules change).
+(``DTSTART;TZID=America/Chicago:20261124T190000``), and each zone used has its VTIMEZONE, as
+RFC 5545 requires (Outlook refuses a file without them). Those are written by the
+``icalendar`` library from the same tz database Python reads, for ZONE_YEARS years from the
+year the file is made: past the last change they list, a calendar keeps the last offset.
 """
 
-from datetime import UTC
+from datetime import UTC, date, timedelta
+from functools import cache
 
+import icalendar
 from django.utils import timezone
 
 from groups.models import MeetingFrequency
@@ -20,6 +23,8 @@ from groups.schedule import LAST_WEEK, next_occurrence, occurrence_end
 PRODUCT_ID = "-//Recovery Support Directory//Meetings//EN"
 DAYS = ["SU", "MO", "TU", "WE", "TH", "FR", "SA"]
 MAX_OCTETS = 75
+# How many years of daylight-saving changes each VTIMEZONE lists.
+ZONE_YEARS = 10
 
 
 def escape(text):
@@ -106,9 +111,20 @@ def event_lines(meeting, request, stamp):
     return lines
 
 
+@cache
+def vtimezone(zone, first_year):
+    """The VTIMEZONE of ``zone`` from 1 January of ``first_year``, as folded CRLF text."""
+    component = icalendar.Timezone.from_tzid(
+        zone, first_date=date(first_year, 1, 1), last_date=date(first_year + ZONE_YEARS, 1, 1)
+    )
+    return component.to_ical().decode("utf-8")
+
+
 def calendar(meetings, request, name, stamp=None):
-    """The text of a VCALENDAR holding one recurring event per meeting."""
+    """The text of a VCALENDAR: the VTIMEZONE of each zone, one recurring event per meeting."""
     stamp = stamp or timezone.now()
+    # A meeting in progress starts yesterday at the earliest.
+    first_year = (stamp - timedelta(days=1)).year
     lines = [
         "BEGIN:VCALENDAR",
         "VERSION:2.0",
@@ -117,7 +133,12 @@ def calendar(meetings, request, name, stamp=None):
         "METHOD:PUBLISH",
         f"X-WR-CALNAME:{escape(name)}",
     ]
+    events = []
     for meeting in meetings:
-        lines += event_lines(meeting, request, stamp)
-    lines.append("END:VCALENDAR")
-    return "".join(fold(line) + "\r\n" for line in lines)
+        events += event_lines(meeting, request, stamp)
+    zones = sorted({meeting.time_zone for meeting in meetings})
+    return (
+        "".join(fold(line) + "\r\n" for line in lines)
+        + "".join(vtimezone(zone, first_year) for zone in zones)
+        + "".join(fold(line) + "\r\n" for line in [*events, "END:VCALENDAR"])
+    )

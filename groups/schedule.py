@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 
 from django.db.models import Case, F, IntegerField, Q, Value, When
 from django.db.models.functions import ExtractHour, ExtractMinute
+from django.db.models.lookups import GreaterThanOrEqual
 from django.utils import timezone
 
 # Without an end time a meeting is taken to last this long.
@@ -136,6 +137,7 @@ def next_occurrence(meeting, after=None):
 def _zones_by_clock(moment, zones, *offsets):
     """{(local datetimes at moment + each offset…): [zone names]} for the zones in use."""
     grouped = defaultdict(list)
+    moment = utc(moment)  # Aware arithmetic in a zone with DST would be by the wall clock.
     for name in sorted(set(zones)):
         zone = ZoneInfo(name)
         key = tuple((moment + offset).astimezone(zone).replace(tzinfo=None) for offset in offsets)
@@ -200,14 +202,45 @@ def soon_condition(moment, within, zones):
     return _on_days(condition, days)
 
 
-def later_today_condition(moment, zones, grace=LATE_ARRIVAL):
-    """Q: meetings held today in their own zone that start from ``grace`` ago on."""
+def starting_between_condition(start, end, zones):
+    """Q: meetings with an occurrence starting at an instant from ``start`` up to ``end``.
+
+    The window is turned into each zone's local dates and clock times, so a window of one
+    evening in Chicago is the small hours of the next day in New York.
+    """
     condition, days = Q(pk__in=[]), set()
-    for (now, since), names in _zones_by_clock(moment, zones, timedelta(0), -grace).items():
-        earliest = since.time() if since.date() == now.date() else datetime.min.time()
-        condition |= Q(time_zone__in=names) & _held_on(now.date()) & Q(start_time__gte=earliest)
-        days.add(now.date())
+    window = utc(end) - utc(start)
+    for (since, until), names in _zones_by_clock(start, zones, timedelta(0), window).items():
+        local = Q(pk__in=[])
+        day = since.date()
+        while day <= until.date():
+            held = _held_on(day)
+            if day == since.date():
+                held &= Q(start_time__gte=since.time())
+            if day == until.date():
+                held &= Q(start_time__lt=until.time())
+            local |= held
+            days.add(day)
+            day += timedelta(days=1)
+        condition |= Q(time_zone__in=names) & local
     return _on_days(condition, days)
+
+
+def end_of_day(moment, zone):
+    """The next midnight after ``moment`` on the clocks of ``zone``, as an aware datetime."""
+    tomorrow = moment.astimezone(zone).date() + timedelta(days=1)
+    return datetime.combine(tomorrow, datetime.min.time(), tzinfo=zone)
+
+
+def later_today_condition(moment, zones, zone=None, grace=LATE_ARRIVAL):
+    """Q: meetings starting from ``grace`` ago to midnight in ``zone`` (the visitor's day).
+
+    "Today" is one day for everyone looking: the searched place's, else the site's
+    ``TIME_ZONE``. At 11:20 PM on a Saturday in Chicago it has 40 minutes left, whatever the
+    date already is in New York.
+    """
+    zone = zone or timezone.get_current_timezone()
+    return starting_between_condition(utc(moment) - grace, end_of_day(moment, zone), zones)
 
 
 def today_condition(moment, zones):
@@ -219,20 +252,68 @@ def today_condition(moment, zones):
     return _on_days(condition, days)
 
 
-def start_order(moment, zones):
-    """An integer expression: minutes from ``moment`` to each meeting's next weekday start.
+# How far ahead start_order looks for a change of a zone's UTC offset (daylight saving).
+ORDER_HORIZON = timedelta(days=8)
 
-    Days are counted from each zone's own today (a meeting already over today counts as next
-    week; one in progress counts as now) and each zone's current UTC offset is taken off, so
-    meetings in different zones sort by the real instant they start. Monthly meetings sort as
-    if weekly.
+
+def offset_change(zone, moment, horizon=ORDER_HORIZON):
+    """(instant, change) of the zone's next UTC offset change before ``moment + horizon``.
+
+    None when the offset is the same at both ends (no zone changes twice in a week). The
+    instant is found to the second by halving the interval.
     """
-    day_shift, offset = [], []
-    clocks = _zones_by_clock(moment, zones, timedelta(0), -ASSUMED_LENGTH)
-    for (now, since), names in clocks.items():
+    moment = utc(moment)  # Aware arithmetic in a zone with DST would be by the wall clock.
+    before = moment.astimezone(zone).utcoffset()
+    low, high = moment, moment + horizon
+    after = high.astimezone(zone).utcoffset()
+    if after == before:
+        return None
+    while high - low > timedelta(seconds=1):
+        middle = low + (high - low) / 2
+        if middle.astimezone(zone).utcoffset() == before:
+            low = middle
+        else:
+            high = middle
+    return high.replace(microsecond=0), after - before
+
+
+def _minutes(delta):
+    return int(delta.total_seconds() // 60)
+
+
+def start_order(moment, zones):
+    """An integer expression: minutes of real time from ``moment`` to each meeting's next start.
+
+    Each zone counts from its own clock: days to the meeting's weekday (a meeting already over
+    today counts as next week; one in progress counts from when it started, so is negative),
+    then clock minutes. A daylight-saving change before the start adds or takes off its hour,
+    so every zone's number is real minutes from the same instant and meetings sort by the
+    instant they start. Monthly meetings sort as if weekly.
+    """
+    branches = []
+    minute = utc(moment).replace(second=0, microsecond=0)
+    grouped = defaultdict(list)
+    for name in sorted(set(zones)):
+        zone = ZoneInfo(name)
+        now = minute.astimezone(zone)
+        since = (minute - ASSUMED_LENGTH).astimezone(zone)
+        change = offset_change(zone, minute)
+        # From the change on, clock times read its later offset. The wall clock's threshold is
+        # the later of the two readings of the instant, as Python reads a time in the gap or
+        # the overlap with the earlier offset (fold=0).
+        threshold = None
+        if change:
+            instant, shift = change
+            wall = instant.astimezone(zone).replace(tzinfo=None)
+            threshold = (
+                _minutes(wall - now.replace(tzinfo=None)) + max(0, _minutes(-shift)),
+                shift,
+            )
+        key = (now.replace(tzinfo=None), since.replace(tzinfo=None), threshold)
+        grouped[key].append(name)
+    start_minutes = ExtractHour("start_time") * Value(60) + ExtractMinute("start_time")
+    for (now, since, threshold), names in grouped.items():
         weekday = weekday_of(now)
-        minutes = int(ZoneInfo(names[0]).utcoffset(now).total_seconds() // 60)
-        here = Q(time_zone__in=names)
         # Over for today (not merely started): next week's. One that ends past midnight is not.
         over = Q(end_time__lte=now.time(), end_time__gt=F("start_time"))
         if since.date() == now.date():
@@ -241,20 +322,25 @@ def start_order(moment, zones):
         still_on = Q(end_time__lte=F("start_time"), end_time__gt=now.time())
         if since.date() != now.date():
             still_on |= Q(end_time__isnull=True, start_time__gt=since.time())
-        day_shift += [
-            When(here & Q(weekday=(weekday - 1) % 7) & still_on, then=Value(-1)),
-            When(here & Q(weekday=weekday) & over, then=Value(7)),
-            When(here, then=(F("weekday") - Value(weekday) + Value(7)) % Value(7)),
-        ]
-        offset.append(When(here, then=Value(minutes)))
-    if not offset:
+        days_ahead = Case(
+            When(Q(weekday=(weekday - 1) % 7) & still_on, then=Value(-1)),
+            When(Q(weekday=weekday) & over, then=Value(7)),
+            default=(F("weekday") - Value(weekday) + Value(7)) % Value(7),
+            output_field=IntegerField(),
+        )
+        clock = days_ahead * Value(1440) + start_minutes - Value(now.hour * 60 + now.minute)
+        if threshold:
+            at, shift = threshold
+            # Spring forward: an hour less of real time than the clocks say; fall back: more.
+            clock = clock - Case(
+                When(GreaterThanOrEqual(clock, Value(at)), then=Value(_minutes(shift))),
+                default=Value(0),
+                output_field=IntegerField(),
+            )
+        branches.append(When(time_zone__in=names, then=clock))
+    if not branches:
         return Value(0)
-    return (
-        Case(*day_shift, default=Value(0), output_field=IntegerField()) * Value(1440)
-        + ExtractHour("start_time") * Value(60)
-        + ExtractMinute("start_time")
-        - Case(*offset, default=Value(0), output_field=IntegerField())
-    )
+    return Case(*branches, default=Value(0), output_field=IntegerField())
 
 
 def utc(moment):

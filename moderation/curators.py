@@ -32,6 +32,20 @@ CURATOR_PERMISSIONS = {
     },
     "moderation": {
         "submission": READ_AND_EDIT,
+        # What visitors confirmed is only read: their counts are never edited.
+        "listingcheckedbyvisitors": ("view",),
+    },
+    # Curators add and fix the feeds the site syncs (never delete one: its runs are kept),
+    # read every run's change report and approve or reject a held run.
+    "exchange": {
+        "source": NO_DELETE,
+        "syncrun": ("view", "approve"),
+        # What an HSDS source's taxonomy terms become here (the defaults are in the project).
+        "hsdstermmapping": NO_DELETE,
+    },
+    # Guides are written and corrected, never deleted: a published one is archived.
+    "guides": {
+        "guide": NO_DELETE,
     },
 }
 
@@ -53,7 +67,13 @@ def sync_curators_group(apps):
     """
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
-    wanted = curator_permission_codes()
+    # An earlier migration runs before later apps' models exist: it grants what exists then,
+    # and the migration that adds a model to the list grants the rest.
+    wanted = {
+        (app_label, codename)
+        for app_label, codename in curator_permission_codes()
+        if _model_exists(apps, app_label, codename.split("_", 1)[1])
+    }
     permissions = [
         permission
         for permission in Permission.objects.filter(
@@ -69,3 +89,11 @@ def sync_curators_group(apps):
     group, _ = Group.objects.get_or_create(name=CURATORS_GROUP)
     group.permissions.set(permissions)
     return group
+
+
+def _model_exists(apps, app_label, model_name):
+    try:
+        apps.get_model(app_label, model_name)
+    except LookupError:
+        return False
+    return True

@@ -18,7 +18,7 @@ from moderation.models import (
     Submission,
     SubmissionKind,
 )
-from resources.models import ListingKind
+from resources.models import ListingKind, NewClientsAnswer
 
 HONEYPOT_FIELD = "homepage"
 
@@ -28,17 +28,26 @@ STATE_MESSAGE = _("Enter the state as two letters, for example IL.")
 ZIP_MESSAGE = _("Enter a 5-digit ZIP code, for example 60614.")
 
 
-class PublicForm(forms.ModelForm):
-    """Shared by both forms: the honeypot, accessible error wiring and value checks."""
-
+def honeypot_field():
     # People never see it (it is off-screen and hidden from screen readers, out of the tab
     # order): only robots that fill every field fill it in.
-    homepage = forms.CharField(
+    return forms.CharField(
         label=_("Leave this empty"),
         required=False,
         max_length=200,
         widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
     )
+
+
+def is_spam(data):
+    """True when the hidden field was filled in: a robot, to be thanked and ignored."""
+    return bool(data.get(HONEYPOT_FIELD, "").strip())
+
+
+class PublicForm(forms.ModelForm):
+    """Shared by both forms: the honeypot, accessible error wiring and value checks."""
+
+    homepage = honeypot_field()
 
     hints = {}
 
@@ -64,8 +73,7 @@ class PublicForm(forms.ModelForm):
                 self.fields[name].widget.attrs["aria-invalid"] = "true"
 
     def is_spam(self):
-        """True when the hidden field was filled in: a robot, to be thanked and ignored."""
-        return bool(self.data.get(HONEYPOT_FIELD, "").strip())
+        return is_spam(self.data)
 
     def visible_fields(self):
         return [field for field in super().visible_fields() if field.name != HONEYPOT_FIELD]
@@ -232,13 +240,16 @@ class ReportForm(PublicForm):
             "details": forms.Textarea(attrs={"rows": 5}),
         }
 
-    def __init__(self, *args, listing=None, meeting=None, **kwargs):
+    def __init__(self, *args, listing=None, meeting=None, problem=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.listing, self.meeting = listing, meeting
         problems = MEETING_PROBLEMS if meeting is not None else LISTING_PROBLEMS
         self.fields["problem_type"].choices = [
             (problem.value, problem.label) for problem in problems
         ]
+        # "No, it did not work" on a page opens the form with its problem ticked.
+        if problem in problems:
+            self.fields["problem_type"].initial = problem
         for name in ("address_line1", "city", "region", "postal_code"):
             self.fields[name].widget.attrs["autocomplete"] = "off"
         self.fields["contact_email"].widget.attrs["autocomplete"] = "email"
@@ -254,3 +265,32 @@ class ReportForm(PublicForm):
         self.instance.listing = self.listing
         self.instance.meeting = self.meeting
         return super().save(commit)
+
+
+class ConfirmationForm(forms.Form):
+    """A visitor's "yes, it worked": a button, and the robots' field."""
+
+    homepage = honeypot_field()
+
+    def is_spam(self):
+        return is_spam(self.data)
+
+
+class NewClientsForm(forms.Form):
+    """The listing's contact answers whether they take new clients (a single-use link)."""
+
+    answer = forms.ChoiceField(
+        label=_("Are you taking new clients?"),
+        choices=NewClientsAnswer.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose one answer.")},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["answer"].widget.attrs["aria-describedby"] = "error-answer"
+
+    def full_clean(self):
+        super().full_clean()
+        if "answer" in self.errors:
+            self.fields["answer"].widget.attrs["aria-invalid"] = "true"

@@ -1,5 +1,7 @@
 """What the public sends: suggestions of new resources and reports of problems with a listing
-or a meeting. Nothing here is public: curators read each one in the admin and decide.
+or a meeting, and visitors' "yes, the number worked" (counted by day, nothing else kept).
+Nothing here is public but those counts' last date: curators read each submission in the
+admin and decide.
 
 The submitter's IP address is never stored (the rate limit keeps only a keyed hash of it in
 the cache, for an hour); the optional follow-up email is shown to curators only.
@@ -10,7 +12,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, models, transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, F, Max, OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -154,9 +156,11 @@ class SubmissionQuerySet(models.QuerySet):
 
 
 def with_pending_notice(queryset, about):
-    """Annotate listings (``about="listing"``) or meetings with ``has_pending_notice``.
+    """Annotate listings (``about="listing"``) or meetings with what moderation adds to
+    their pages: ``has_pending_notice``, and ``last_visitor_yes``, the last day a visitor
+    confirmed the phone number or the meeting (None if never).
 
-    A subquery inside the page's one query, so the notice costs the page no extra query.
+    Subqueries inside the page's one query, so they cost the page no extra query.
     """
     reports = Submission.objects.all()
     reports = (
@@ -164,7 +168,11 @@ def with_pending_notice(queryset, about):
         if about == "listing"
         else reports.open_notice_about_meeting()
     )
-    return queryset.annotate(has_pending_notice=Exists(reports))
+    yeses = VisitorConfirmation.objects.filter(**{about: OuterRef("pk")}, yes__gt=0)
+    return queryset.annotate(
+        has_pending_notice=Exists(reports),
+        last_visitor_yes=Subquery(yeses.order_by("-day").values("day")[:1]),
+    )
 
 
 class Submission(models.Model):
@@ -354,3 +362,108 @@ class Submission(models.Model):
 
     def _reference_taken(self):
         return Submission.objects.filter(reference=self.reference).exists()
+
+
+class VisitorConfirmationQuerySet(models.QuerySet):
+    def about(self, subject):
+        """The rows about a listing or a meeting."""
+        if isinstance(subject, Meeting):
+            return self.filter(meeting=subject)
+        return self.filter(listing=subject)
+
+    def last_yes(self, subject):
+        """The last day a visitor said yes about ``subject``, or None."""
+        return self.about(subject).filter(yes__gt=0).aggregate(last=Max("day"))["last"]
+
+    def count_report(self, submission):
+        """A report that the phone is wrong, or that the meeting did not happen, is a no."""
+        if submission.listing_id and submission.problem_type == ProblemType.WRONG_PHONE:
+            self.count_answer(submission.listing, worked=False)
+        elif submission.meeting_id and submission.problem_type == ProblemType.DID_NOT_HAPPEN:
+            self.count_answer(submission.meeting, worked=False)
+
+    def count_answer(self, subject, worked, day=None):
+        """Add one yes (``worked``) or one no to ``subject``'s row for the day."""
+        day = day or timezone.localdate()
+        column = "yes" if worked else "no"
+        subject_field = "meeting" if isinstance(subject, Meeting) else "listing"
+        rows = self.filter(**{subject_field: subject, "day": day})
+        # Insert-or-add, safe when two answers arrive at once: the unique constraint lets
+        # only one insert win, and the other adds to its row. Only the insert is saved with
+        # signals, leaving kept pages behind: pages show the day, not the counts.
+        if rows.update(**{column: F(column) + 1}):
+            return
+        try:
+            with transaction.atomic():
+                self.create(**{subject_field: subject, "day": day, column: 1})
+        except IntegrityError:
+            rows.update(**{column: F(column) + 1})
+
+
+class VisitorConfirmation(models.Model):
+    """How many visitors said, on one day, that a listing's phone number worked (or that a
+    meeting happened), and how many said it did not.
+
+    Only counts and a date: no time, no address, nothing about who answered, so one
+    visitor's answer cannot be told from another's. A yes is sent from the listing's or the
+    meeting's page; a no is counted when someone reports the phone wrong or the meeting not
+    happening, which also puts the report in the moderation queue.
+    """
+
+    listing = models.ForeignKey(
+        Listing,
+        verbose_name=_("listing"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="visitor_confirmations",
+    )
+    meeting = models.ForeignKey(
+        Meeting,
+        verbose_name=_("meeting"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="visitor_confirmations",
+    )
+    day = models.DateField(_("day"))
+    yes = models.PositiveIntegerField(_("said it worked"), default=0)
+    no = models.PositiveIntegerField(_("said it did not"), default=0)
+
+    objects = VisitorConfirmationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-day"]
+        verbose_name = _("visitor confirmation")
+        verbose_name_plural = _("visitor confirmations")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(listing__isnull=False, meeting__isnull=True)
+                | Q(listing__isnull=True, meeting__isnull=False),
+                name="visitor_confirmation_one_subject",
+            ),
+            models.UniqueConstraint(
+                fields=["listing", "day"],
+                condition=Q(listing__isnull=False),
+                name="visitor_confirmation_listing_day",
+            ),
+            models.UniqueConstraint(
+                fields=["meeting", "day"],
+                condition=Q(meeting__isnull=False),
+                name="visitor_confirmation_meeting_day",
+            ),
+        ]
+
+    def __str__(self):
+        subject = self.listing or self.meeting
+        return f"{subject}, {self.day}: {self.yes} yes, {self.no} no"
+
+
+class ListingCheckedByVisitors(Listing):
+    """Listings as the admin's "visitor confirmations" list shows them (moderation.admin):
+    a proxy, so the list lives with the confirmations, above the listings' own admin."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("listing confirmed by visitors")
+        verbose_name_plural = _("visitor confirmations of listings")

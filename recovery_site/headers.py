@@ -13,6 +13,10 @@ Cross-Origin-Opener-Policy; its CSP and clickjacking middleware the rest. This a
   microphone, payment and the rest are turned off, so even injected script cannot ask.
 """
 
+from urllib.parse import urlsplit
+
+from django.core.exceptions import ImproperlyConfigured
+
 CROSS_ORIGIN_RESOURCE_POLICY = "same-origin"
 
 PERMISSIONS_POLICY = ", ".join(
@@ -30,6 +34,29 @@ PERMISSIONS_POLICY = ", ".join(
         "browsing-topics=()",
     ]
 )
+
+
+def map_tiles_origin(url):
+    """The origin ("https://tiles.example.org") of MAP_TILES_URL, which the content security
+    policy then allows images from; "" when no tile server is set.
+
+    One host only: a ``{s}`` in the address would spread the requests over hosts the
+    policy does not name.
+    """
+    if not url:
+        return ""
+    parts = urlsplit(url)
+    placeholders = all(part in url for part in ("{z}", "{x}", "{y}"))
+    if parts.scheme not in ("https", "http") or not parts.netloc or not placeholders:
+        raise ImproperlyConfigured(
+            "MAP_TILES_URL must be a tile address such as "
+            f"https://tiles.example.org/{{z}}/{{x}}/{{y}}.png, not {url!r}."
+        )
+    if "{s}" in url:
+        raise ImproperlyConfigured(
+            "MAP_TILES_URL must name one host: replace {s} with one of the server's names."
+        )
+    return f"{parts.scheme}://{parts.netloc}"
 
 
 class SecurityHeadersMiddleware:

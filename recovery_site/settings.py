@@ -21,6 +21,8 @@ from recovery_site.env import (
     parse_cache_url,
     parse_database_url,
 )
+from recovery_site.headers import map_tiles_origin
+from recovery_site.replicas import REPLICA_PREFIX, replica_settings
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -46,6 +48,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.sitemaps",
     "django.contrib.postgres",
     "django_filters",
     "django_htmx",
@@ -63,6 +66,7 @@ INSTALLED_APPS = [
     "exchange",
     "directory",
     "opendata",
+    "guides",
     "demo",
     # Curators' accounts: sign-in lockout (axes) and the second step (django-otp, TOTP).
     "axes",
@@ -75,11 +79,16 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # Serves /static/ compressed and cached for a year, before anything else does work.
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Compresses what it is given last, but only answers that hold no secret (BREACH):
+    # anonymous visitors' pages, never the admin or a page with a CSRF token.
+    "recovery_site.compression.PublicGZipMiddleware",
     # Cross-Origin-Resource-Policy and Permissions-Policy on every page and API answer.
     "recovery_site.headers.SecurityHeadersMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     # 400 for a NUL or control character in the address; JSON errors under /api/ and /hsds/.
     "recovery_site.input_checks.InputChecks",
+    # Visitors' GET and HEAD requests read from a replica when there are any.
+    "recovery_site.replicas.ReplicaReads",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -148,6 +157,24 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # jit_above_cost. DATABASE_URL may say otherwise (?options=-c%20jit%3Don).
     DATABASES["default"]["OPTIONS"].setdefault("options", "-c jit=off")
 
+# Read replicas (streaming standbys of the primary), comma-separated: visitors' page views
+# read from them in turn; the admin, forms, imports and signed-in curators use the primary
+# (recovery_site/replicas.py). A replica that stops answering is skipped.
+DATABASES.update(
+    {
+        f"{REPLICA_PREFIX}{number}": replica_settings(
+            {
+                **parse_database_url(url, base_dir=BASE_DIR),
+                # Give up on a replica that does not answer quickly; the primary is there.
+                "OPTIONS": {"connect_timeout": env_int("DB_REPLICA_CONNECT_TIMEOUT", 2)},
+            },
+            DATABASES["default"],
+        )
+        for number, url in enumerate(env_list("DATABASE_REPLICA_URLS"), start=1)
+    }
+)
+DATABASE_ROUTERS = ["recovery_site.replicas.ReplicaRouter"]
+
 # The cache holds the home page's counts and the rate limits' counters. With several
 # gunicorn workers use Redis so that they share one: each worker has its own locmem.
 CACHES = {"default": parse_cache_url(env_str("CACHE_URL", "locmem://"))}
@@ -212,6 +239,20 @@ SECURE_CSP = {
     "form-action": [CSP.SELF],
     "frame-ancestors": [CSP.NONE],
 }
+# Street-map tiles for the results map, from a tile server the operator chooses: loaded
+# only when a visitor presses "Show street map", which names the host. Empty (the
+# default): the map shows only the state and county lines the site serves itself.
+# https://tiles.example.org/{z}/{x}/{y}.png, with the credit the tile server asks for.
+MAP_TILES_URL = env_str("MAP_TILES_URL").strip()
+MAP_TILES_ATTRIBUTION = env_str("MAP_TILES_ATTRIBUTION").strip()
+MAP_TILES_ORIGIN = map_tiles_origin(MAP_TILES_URL)
+if MAP_TILES_URL and not MAP_TILES_ATTRIBUTION:
+    raise ImproperlyConfigured(
+        "MAP_TILES_ATTRIBUTION must be set with MAP_TILES_URL: tile servers ask to be credited "
+        "(such as: © OpenStreetMap contributors)."
+    )
+if MAP_TILES_ORIGIN:
+    SECURE_CSP["img-src"].append(MAP_TILES_ORIGIN)
 if not DEBUG:
     SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", default=True)
     CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE

@@ -1,9 +1,16 @@
 from django.conf import settings
 from django.contrib import admin
+from django.contrib.sitemaps import views as sitemaps
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
 
+from directory.robots import robots_txt
+from directory.sitemaps import SITEMAPS as DIRECTORY_SITEMAPS
+from guides.sitemaps import GuideSitemap
 from opendata.api.views import APIDocsView
+
+# The guides sit above the public site (docs/architecture.md), so their section joins here.
+SITEMAPS = {**DIRECTORY_SITEMAPS, "guides": GuideSitemap}
 
 admin.site.site_header = "Recovery Support Directory — curators"
 admin.site.site_title = "Recovery Support Directory admin"
@@ -17,8 +24,23 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", APIDocsView.as_view(url_name="api-schema"), name="api-docs"),
     path("hsds/", include("opendata.hsds.urls")),
+    # For search engines: what to crawl, and an index of every public page by section.
+    path("robots.txt", robots_txt, name="robots_txt"),
+    path(
+        "sitemap.xml",
+        sitemaps.index,
+        {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap_section"},
+        name="sitemap",
+    ),
+    path(
+        "sitemap-<slug:section>.xml",
+        sitemaps.sitemap,
+        {"sitemaps": SITEMAPS},
+        name="sitemap_section",
+    ),
     path("", include("moderation.urls")),
     path("", include("directory.urls")),
+    path("", include("guides.urls")),
     path("", include("exchange.urls")),
 ]
 

@@ -193,6 +193,11 @@ def test_clinician_detail_has_typed_fields_terms_hours_and_organization(client):
         "role_label": "Psychiatrist",
         "credentials": "MD",
         "accepting_new_clients": True,
+        # When, and by whom, that was last confirmed: never yet.
+        "new_clients_waitlist": False,
+        "new_clients_confirmed_on": None,
+        "new_clients_confirmed_by": "",
+        "new_clients_confirmed_by_label": "",
     }
     assert body["terms"] == {
         "language": [{"code": "es", "label": "Spanish"}],

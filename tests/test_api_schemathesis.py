@@ -138,7 +138,11 @@ def test_api_answers_as_its_schema_says(case, directory, unthrottled, kept_conne
     # Not ``negative_data_rejection``: like the site's search form, the API takes an empty
     # parameter (``page=``, ``near=``) as one not given, on purpose, where Schemathesis
     # expects a 4xx for "" not being an integer or enum value.
+    # The WSGI client does not undo gzip, which the site sends to clients that ask for it
+    # (tests/test_compression.py): ask for the plain body.
     response = case.call_and_validate(
-        additional_checks=[not_a_server_error], excluded_checks=[negative_data_rejection]
+        headers={"Accept-Encoding": "identity"},
+        additional_checks=[not_a_server_error],
+        excluded_checks=[negative_data_rejection],
     )
     assert response.status_code < 500, (case.path, case.query)

@@ -24,6 +24,7 @@ LAYERS = {
     "exchange": {"recovery_site", "resources", "groups", "moderation"},
     "directory": {"recovery_site", "resources", "groups", "moderation"},
     "opendata": {"recovery_site", "resources", "groups", "moderation", "directory", "exchange"},
+    "guides": {"recovery_site", "resources", "groups", "moderation", "directory"},
     "demo": {"recovery_site", "resources", "groups", "moderation", "exchange"},
 }
 # The project's wiring, which names every app by design.

@@ -109,11 +109,19 @@ def area_response():
             duration_time="01:00:00",
             latitude="",
             longitude="",
+            location_street="",
             virtual_meeting_link="https://zoom.us/j/987654321",
             venue_type="",
         ),
         meeting(105, meeting_name="Not Yet", published="0"),
-        meeting(106, meeting_name="No Place", latitude="", longitude=""),
+        meeting(
+            106,
+            meeting_name="No Coordinates",
+            latitude="",
+            longitude="",
+            location_text="Free Library",
+            location_street="5 York Road",
+        ),
     ]
 
 
@@ -131,11 +139,10 @@ def get(ident):
 def test_an_area_response_imports_weekdays_times_attendance_types_and_places():
     output = run(json.dumps(area_response()))
 
-    assert "4 created, 0 updated, 0 unchanged, 0 deactivated, 1 invalid rows skipped" in output
+    assert "5 created, 0 updated, 0 unchanged, 0 deactivated, 0 invalid rows skipped" in output
     assert "1 unpublished meetings skipped" in output
     assert "Unknown type code 'XYZ' left out (rows 1)." in output
     assert "Unknown type code 'Pi' left out (rows 2)." in output
-    assert "row 6 (id 106)" in output
     assert not Meeting.objects.filter(source_slug="bmlt-105").exists()
 
     sunday = get(101)
@@ -175,15 +182,22 @@ def test_an_area_response_imports_weekdays_times_attendance_types_and_places():
 
     late = get(104)
     assert late.attendance == Attendance.ONLINE
-    assert (late.weekday, late.start_time, late.end_time) == (5, time(23, 30), None)
+    # 23:30 for an hour ends at 00:30, the next day.
+    assert (late.weekday, late.start_time, late.end_time) == (5, time(23, 30), time(0, 30))
     assert late.time_zone == "America/New_York"
+
+    # A street address without coordinates: listed by its address, not on a map.
+    no_place = get(106)
+    assert no_place.attendance == Attendance.IN_PERSON
+    assert (no_place.place.address_line1, no_place.place.city) == ("5 York Road", "Hatboro")
+    assert (no_place.place.latitude, no_place.place.longitude) == (None, None)
 
 
 def test_importing_the_same_response_again_changes_nothing():
     text = json.dumps(area_response())
     run(text)
     output = run(text)
-    assert "0 created, 0 updated, 4 unchanged, 0 deactivated" in output
+    assert "0 created, 0 updated, 5 unchanged, 0 deactivated" in output
 
 
 def test_the_envelope_with_formats_and_a_dry_run_are_read():
@@ -217,3 +231,47 @@ def test_a_bad_row_is_reported_by_position_and_strict_imports_nothing():
     with pytest.raises(CommandError, match=r"row 2 \(id 108\): weekday_tinyint '0'"):
         run(json.dumps(rows), "--strict")
     assert not Meeting.objects.exists()
+
+
+def test_the_service_body_is_the_meetings_region():
+    rows = [meeting(201, service_body_name="Greater Philadelphia Area"), meeting(202)]
+    import_bmlt(rows, source=SOURCE)
+
+    assert get(201).regions == ["Greater Philadelphia Area"]
+    # A server older than 4.0 does not name it: no region rather than a number.
+    assert get(202).regions == []
+
+
+def test_formats_are_matched_on_their_world_id_when_the_response_gives_them():
+    # A German server: its keys are its own ("GS" open, "GE" closed, "RS" wheelchair,
+    # "VM" virtual); their world ids are NAWS's, the same everywhere.
+    formats = [
+        {"id": "2", "key_string": "GS", "world_id": "OPEN"},
+        {"id": "3", "key_string": "GE", "world_id": "CLOSED"},
+        {"id": "5", "key_string": "RS", "world_id": "WCHR"},
+        {"id": "9", "key_string": "SPR", "world_id": "SPK"},
+        {"id": "11", "key_string": "ANF", "world_id": "BEG"},
+        {"id": "12", "key_string": "VM", "world_id": "VM"},
+        {"id": "13", "key_string": "XY", "world_id": ""},
+    ]
+    rows = [
+        meeting(301, formats="GS,RS,SPR,ANF", format_shared_id_list="2,5,9,11"),
+        meeting(302, formats="GE,VM,XY", format_shared_id_list="3,12,13"),
+        # Keys left out: the ids still name the formats.
+        meeting(303, formats="", format_shared_id_list="3,5"),
+    ]
+    report = import_bmlt({"meetings": rows, "formats": formats}, source=SOURCE)
+
+    def codes(ident):
+        return sorted(get(ident).types.values_list("code", flat=True))
+
+    assert codes(301) == ["BE", "O", "SP", "X"]
+    assert codes(302) == ["C"]
+    assert codes(303) == ["C", "X"]
+    assert report.unknown_types == {"XY": [2]}
+
+
+def test_an_end_of_12_hours_or_more_is_left_out():
+    import_bmlt([meeting(401, start_time="20:00:00", duration_time="12:00:00")], source=SOURCE)
+
+    assert get(401).end_time is None

@@ -9,6 +9,7 @@ import pytest
 from django.db import connection
 from django.urls import reverse
 
+from guides.templatetags.guides import guide_links
 from resources.models import ClinicianRole, CommunityResourceType, ListingStatus
 from resources.vocabularies import Vocabulary
 from tests.factories import (
@@ -471,9 +472,11 @@ def test_htmx_and_the_location_script_load_only_on_find_help_pages(client):
     for url in [SEARCH, browse("medication")]:
         parser = ResourceParser()
         parser.feed(get(client, url))
-        assert parser.scripts == [
+        assert parser.scripts[:4] == [
             {"src": "/static/vendor/htmx/htmx.min.js", "defer": None},
             {"src": "/static/js/locate.js", "defer": None},
+            {"src": "/static/js/search-page.js", "defer": None},
+            {"src": "/static/js/directions.js", "defer": None},
         ]
     for url in [reverse("directory:home"), clinician.get_absolute_url()]:
         assert "htmx" not in get(client, url)
@@ -545,7 +548,7 @@ def _listings(count):
 
 
 @pytest.mark.parametrize("count", [3, 30])
-def test_search_page_takes_five_queries_whatever_the_number_of_results(
+def test_search_page_takes_six_queries_whatever_the_number_of_results(
     client, django_assert_num_queries, count
 ):
     _listings(count)
@@ -554,33 +557,36 @@ def test_search_page_takes_five_queries_whatever_the_number_of_results(
     # 3. the ids of the page's results, in order
     # 4. those listings, joined to their kind's table, the organization and fellowship
     # 5. their terms
-    queries = 5 if connection.vendor == "postgresql" else 4
+    # 6. their opening hours, for "open now · closes at" on each card
+    queries = 6 if connection.vendor == "postgresql" else 5
     with django_assert_num_queries(queries):
         html = get(client, f"{SEARCH}?q=clinic&near=60614&payment=medicaid&language=es")
     assert len(result_names(html)) == min(count, 20)
 
 
 @pytest.mark.parametrize("count", [3, 30])
-def test_browse_page_with_open_now_takes_five_queries(client, django_assert_num_queries, count):
+def test_browse_page_with_open_now_takes_six_queries(client, django_assert_num_queries, count):
     _listings(count)
+    guide_links()  # the category's guide: kept until anything public changes
     # 1. the time zones listings are in, for "open now" (then kept in the cache)
     # 2. the results and each filter choice counted, in one query
     # 3. the ids of the page's results, in order
     # 4. those listings, joined to their kind's table
     # 5. their terms
-    with django_assert_num_queries(5):
+    # 6. their opening hours, for "open now · closes at" on each card
+    with django_assert_num_queries(6):
         html = get(client, f"{browse('doctors-and-therapists')}?open_now=1&near=60614")
     assert len(result_names(html)) == min((count + 1) // 2, 20)
 
 
-def test_search_words_with_open_now_take_five_queries_once_the_time_zones_are_kept(
+def test_search_words_with_open_now_take_six_queries_once_the_time_zones_are_kept(
     client, django_assert_num_queries
 ):
     _listings(30)
     url = f"{SEARCH}?q=clinic&open_now=1&near=60614"
     get(client, url)
     # The time zones are kept; on PostgreSQL the words are checked for an exact match first.
-    with django_assert_num_queries(5 if connection.vendor == "postgresql" else 4):
+    with django_assert_num_queries(6 if connection.vendor == "postgresql" else 5):
         html = get(client, url)
     assert result_names(html)
 

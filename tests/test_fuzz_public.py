@@ -216,6 +216,9 @@ def test_the_corpus_has_what_people_really_type():
     assert len(CORPUS) >= 200
     for text in ["near me", "aa meeting tonight", "rehab that takes medicaid", "buprenorfina"]:
         assert quote_plus(text) in CORPUS
+    # Whole requests the one box understands: a place, meetings, a question.
+    for text in ["detox in chicago", "na meetings near me", "reunión de aa hoy", "what is mat"]:
+        assert quote_plus(text) in CORPUS
 
 
 @pytest.mark.postgresql
@@ -285,6 +288,7 @@ PARAMETERS = {
     "hsds:taxonomy-list": list(params.PageParameters.base_fields),
     "hsds:taxonomy-term-list": list(params.TaxonomyTermParameters.base_fields),
     "exchange:meeting_guide_feed": ["fellowship", "region"],
+    "sitemap_section": ["p"],
 }
 ANYWHERE = [
     "q",

@@ -3,12 +3,14 @@
 from datetime import datetime, time
 from zoneinfo import ZoneInfo
 
+import icalendar
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from groups.calendar import escape, fold
-from groups.models import Attendance, MeetingStatus
+from groups.calendar import escape, fold, vtimezone
+from groups.models import Attendance, Meeting, MeetingStatus
+from groups.schedule import next_occurrence
 from tests.factories import make_meeting
 
 pytestmark = pytest.mark.django_db
@@ -148,3 +150,50 @@ def test_calendar_of_bad_filters_is_refused(client):
 def test_no_calendar_for_a_meeting_that_no_longer_meets(client):
     meeting = make_meeting(status=MeetingStatus.INACTIVE)
     download(client, f"/meetings/{meeting.slug}.ics", status=404)
+
+
+def test_every_tzid_has_its_vtimezone_and_the_file_reads_back(client):
+    """RFC 5545 3.2.19: each TZID names a VTIMEZONE in the file (Outlook refuses it otherwise)."""
+    make_meeting(name="Chicago", weekday=2, start_time=time(19))
+    make_meeting(name="Phoenix", weekday=3, start_time=time(7), time_zone="America/Phoenix")
+    make_meeting(
+        name="New York",
+        weekday=5,
+        start_time=time(23, 30),
+        end_time=time(0, 30),
+        time_zone="America/New_York",
+    )
+    urls = [reverse("directory:meeting_calendar") + "?day=any"] + [
+        reverse("directory:meeting_ics", args=[meeting.slug]) for meeting in Meeting.objects.all()
+    ]
+    for url in urls:
+        body = download(client, url).content
+        lines = unfold(body)
+        tzids = {
+            parameter.split("=", 1)[1]
+            for line in lines
+            for parameter in line.split(":", 1)[0].split(";")[1:]
+            if parameter.startswith("TZID=")
+        }
+        defined = {line.removeprefix("TZID:") for line in lines if line.startswith("TZID:")}
+        assert tzids and tzids == defined
+        assert lines.count("BEGIN:VTIMEZONE") == len(defined)
+        # Read back by an independent parser: every event's start is the instant it means.
+        parsed = icalendar.Calendar.from_ical(body)
+        assert {zone["TZID"] for zone in parsed.walk("VTIMEZONE")} == defined
+        for event in parsed.walk("VEVENT"):
+            start = event.decoded("DTSTART")
+            meeting = Meeting.objects.get(name=str(event["SUMMARY"]))
+            assert start == next_occurrence(meeting, NOON_TUESDAY)
+            assert start.utcoffset() == start.astimezone(ZoneInfo(meeting.time_zone)).utcoffset()
+
+
+def test_vtimezone_lists_the_daylight_saving_changes():
+    zone = vtimezone("America/Chicago", 2026)
+    assert "TZID:America/Chicago\r\n" in zone
+    parsed = icalendar.Timezone.from_ical(zone)
+    observances = {component.name for component in parsed.subcomponents}
+    assert observances == {"STANDARD", "DAYLIGHT"}
+    # Phoenix keeps standard time all year.
+    phoenix = icalendar.Timezone.from_ical(vtimezone("America/Phoenix", 2026))
+    assert {component.name for component in phoenix.subcomponents} == {"STANDARD"}

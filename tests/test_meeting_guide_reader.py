@@ -111,8 +111,8 @@ ONTARIO = [
         "longitude": -79.3834,
     },
     {
-        # No coordinates, and a phone line: its address cannot be stored yet (a published
-        # in-person group needs coordinates), so it imports as a phone meeting.
+        # No coordinates, and a phone line: listed by its street address (not on a map),
+        # and by phone too.
         "name": "Kenora Family Group",
         "slug": "kenora-family",
         "day": "wed",
@@ -125,18 +125,18 @@ ONTARIO = [
         "conference_phone": "+1 807 555 0100",
     },
     {
-        # An address, no coordinates, no other way in: refused, the others imported.
+        # A town alone, no coordinates, no other way in: refused, the others imported.
         "name": "Ottawa Step Group",
         "slug": "ottawa-step",
         "day": 4,
         "time": "20:00",
-        "formatted_address": "1 Elgin St, Ottawa, ON K1P 5W1, Canada",
+        "formatted_address": "Ottawa, ON, Canada",
     },
 ]
 
 
 def test_an_ontario_feed_imports_with_canadian_addresses_and_zones():
-    report = import_feed(ONTARIO, fellowship="Al-Anon", skip_invalid=True)
+    report = import_feed(ONTARIO, fellowship="Al-Anon")
 
     queen = meeting("queen-street")
     assert (queen.weekday, queen.start_time, queen.time_zone) == (
@@ -154,10 +154,15 @@ def test_an_ontario_feed_imports_with_canadian_addresses_and_zones():
     kenora = meeting("kenora-family")
     assert (kenora.weekday, kenora.start_time) == (3, time(19))
     assert kenora.time_zone == "America/Winnipeg"
-    assert (kenora.attendance, kenora.place) == (Attendance.ONLINE, None)
-    assert report.warning_counts["addresses without coordinates left out (not stored yet)"] == 1
+    assert kenora.attendance == Attendance.HYBRID
+    assert (kenora.place.address_line1, kenora.place.city, kenora.place.postal_code) == (
+        "10 Main St",
+        "Kenora",
+        "P9N 1A1",
+    )
+    assert (kenora.place.latitude, kenora.place.longitude) == (None, None)
     assert report.skipped == [
-        "row 3 (slug 'ottawa-step'): a meeting needs an address with latitude and longitude, "
+        "row 3 (slug 'ottawa-step'): a meeting needs a street address or coordinates, "
         "or a conference link or phone"
     ]
 
@@ -264,7 +269,7 @@ def test_a_row_with_nothing_that_says_its_time_zone_is_refused_with_how_to_set_i
              "conference_url": "https://meet.example.org/o"}]  # fmt: skip
 
     with pytest.raises(FeedError, match="--time-zone"):
-        import_feed(feed, fellowship="AA")
+        import_feed(feed, fellowship="AA", strict=True)
     with pytest.raises(FeedError, match="not an IANA name"):
         import_feed(feed, fellowship="AA", time_zone="Central")
 

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from groups.models import Meeting, MeetingFrequency
-from groups.schedule import next_occurrence, weeks_of_month
+from groups.schedule import later_today_condition, next_occurrence, weeks_of_month
 from tests.factories import make_meeting
 
 pytestmark = pytest.mark.django_db
@@ -17,7 +17,11 @@ pytestmark = pytest.mark.django_db
 CHICAGO = ZoneInfo("America/Chicago")
 DENVER = ZoneInfo("America/Denver")
 PHOENIX = ZoneInfo("America/Phoenix")
-SUNDAY, MONDAY, TUESDAY, WEDNESDAY, FRIDAY = 0, 1, 2, 3, 5
+NEW_YORK_NAME = "America/New_York"
+NEW_YORK = ZoneInfo(NEW_YORK_NAME)
+SUNDAY, MONDAY, TUESDAY, WEDNESDAY, THURSDAY, FRIDAY, SATURDAY = range(7)
+IN_DENVER = {"time_zone": "America/Denver"}
+IN_PHOENIX = {"time_zone": "America/Phoenix"}
 
 
 def soon(moment):
@@ -163,6 +167,113 @@ def test_start_order_sorts_by_the_real_instant_across_zones():
         "New York 7:30pm",
         "Chicago 7pm",
     ]
+
+
+def order(moment):
+    return list(Meeting.objects.in_start_order(moment).values_list("name", flat=True))
+
+
+def test_start_order_counts_from_one_instant_when_zones_are_on_different_dates():
+    """Issue 15: "Thu 6:30 PM MST" was listed after "Fri 12 PM EST"."""
+    make_meeting(name="Fri 12 PM EST", weekday=FRIDAY, start_time=time(12), time_zone=NEW_YORK_NAME)
+    make_meeting(name="Thu 6:30 PM MST", weekday=THURSDAY, start_time=time(18, 30), **IN_DENVER)
+    # Thursday 01:00 in New York is still Wednesday 23:00 in Denver.
+    assert order(datetime(2026, 11, 26, 1, tzinfo=NEW_YORK)) == ["Thu 6:30 PM MST", "Fri 12 PM EST"]
+    # And at the same instant read from anywhere else.
+    assert order(datetime(2026, 11, 26, 6, tzinfo=UTC)) == ["Thu 6:30 PM MST", "Fri 12 PM EST"]
+
+
+def test_start_order_takes_the_hour_the_clocks_spring_forward_off():
+    # Sunday 2027-03-14, 2 AM: Chicago goes to CDT; Phoenix stays on MST.
+    make_meeting(name="Chicago 3:30 AM", weekday=SUNDAY, start_time=time(3, 30), end_time=None)
+    make_meeting(name="Phoenix 2 AM", weekday=SUNDAY, start_time=time(2), **IN_PHOENIX)
+    # Saturday 23:00 CST: Chicago's is 3.5 hours away by the clock but 2.5 in real time
+    # (08:30 UTC); Phoenix's is 3 hours away (09:00 UTC).
+    assert order(datetime(2027, 3, 13, 23, tzinfo=CHICAGO)) == ["Chicago 3:30 AM", "Phoenix 2 AM"]
+
+
+def test_start_order_adds_the_hour_the_clocks_fall_back():
+    # Sunday 2026-11-01, 2 AM: Chicago goes back to CST.
+    make_meeting(name="Chicago 2:30 AM", weekday=SUNDAY, start_time=time(2, 30), end_time=None)
+    make_meeting(name="Phoenix 1 AM", weekday=SUNDAY, start_time=time(1), **IN_PHOENIX)
+    # Saturday 23:00 CDT (04:00 UTC): Chicago's is at 08:30 UTC, Phoenix's at 08:00 UTC.
+    assert order(datetime(2026, 10, 31, 23, tzinfo=CHICAGO)) == ["Phoenix 1 AM", "Chicago 2:30 AM"]
+
+
+ZONES = ["America/Chicago", "America/New_York", "America/Denver", "America/Phoenix", "Pacific/Guam"]
+
+
+@pytest.mark.parametrize(
+    "moment",
+    [
+        datetime(2026, 11, 26, 1, tzinfo=NEW_YORK),  # zones on different dates
+        datetime(2026, 11, 28, 23, 20, tzinfo=CHICAGO),  # Saturday night
+        datetime(2026, 10, 31, 22, 30, tzinfo=CHICAGO),  # the night the clocks fall back
+        datetime(2026, 11, 1, 1, 30, fold=1, tzinfo=CHICAGO),  # the second 1:30 that night
+        datetime(2027, 3, 13, 21, 45, tzinfo=CHICAGO),  # the night the clocks spring forward
+        datetime(2027, 3, 14, 1, 59, tzinfo=CHICAGO),  # a minute before
+        datetime(2027, 3, 8, 12, tzinfo=UTC),  # the change six days away
+    ],
+)
+def test_start_order_is_the_order_of_next_occurrences(moment):
+    """Whatever the zones and clock changes, the SQL order is the order of the real instants."""
+    hours = [time(0, 30), time(1, 30), time(2, 30), time(3, 30), time(9), time(18, 30), time(23)]
+    for zone in ZONES:
+        for day in range(7):
+            for hour in hours[day % 3 :: 3]:
+                make_meeting(
+                    name=f"{zone} {day} {hour}",
+                    weekday=day,
+                    start_time=hour,
+                    end_time=None if day % 2 else time((hour.hour + 1) % 24, hour.minute),
+                    time_zone=zone,
+                )
+    meetings = Meeting.objects.all()
+    expected = sorted(
+        meetings, key=lambda meeting: (next_occurrence(meeting, moment), meeting.name)
+    )
+    assert order(moment) == [meeting.name for meeting in expected]
+
+
+def later_today(moment, zone=CHICAGO):
+    condition = later_today_condition(moment, ZONES, zone)
+    return set(Meeting.objects.filter(condition).values_list("name", flat=True))
+
+
+def test_later_today_is_the_visitors_day_not_each_meetings_own():
+    """Issue 15: at 11:20 PM on a Saturday in Chicago, Sunday in New York is not "today"."""
+    eastern = {"weekday": SUNDAY, "time_zone": NEW_YORK_NAME, "end_time": None}
+    for hour in range(9, 21):
+        make_meeting(name=f"New York Sunday {hour}:00", start_time=time(hour), **eastern)
+    make_meeting(name="New York Sunday 00:30", start_time=time(0, 30), **eastern)
+    make_meeting(name="Chicago Saturday 11:30 PM", weekday=SATURDAY, start_time=time(23, 30))
+    make_meeting(name="Chicago Saturday 9 PM", weekday=SATURDAY, start_time=time(21))
+    saturday_night = datetime(2026, 11, 28, 23, 20, tzinfo=CHICAGO)
+    # 00:30 on Sunday in New York is 11:30 PM on Saturday in Chicago: still tonight there.
+    assert later_today(saturday_night) == {"Chicago Saturday 11:30 PM", "New York Sunday 00:30"}
+    # Searched from New York, it is already Sunday: all of New York's Sunday is ahead.
+    from_new_york = later_today(saturday_night, NEW_YORK)
+    assert len(from_new_york) == 14
+    assert "Chicago Saturday 11:30 PM" in from_new_york
+
+
+def test_later_today_ends_at_the_visitors_midnight_on_a_clock_change_night():
+    make_meeting(name="Chicago Sunday 1:30 AM", weekday=SUNDAY, start_time=time(1, 30))
+    make_meeting(
+        name="Phoenix Saturday 11:30 PM", weekday=SATURDAY, start_time=time(23, 30), **IN_PHOENIX
+    )
+    make_meeting(
+        name="Phoenix Saturday 10:30 PM", weekday=SATURDAY, start_time=time(22, 30), **IN_PHOENIX
+    )
+    # Saturday 2026-10-31, 10 PM CDT in Chicago is 8 PM in Phoenix; Chicago's midnight is
+    # 10 PM in Phoenix (CDT is UTC-5, MST UTC-7).
+    assert later_today(datetime(2026, 10, 31, 22, tzinfo=CHICAGO)) == set()
+    assert later_today(datetime(2026, 10, 31, 20, tzinfo=PHOENIX), PHOENIX) == {
+        "Phoenix Saturday 10:30 PM",
+        "Phoenix Saturday 11:30 PM",
+    }
+    # The night the clocks spring forward in Chicago: its midnight is 11 PM in Phoenix.
+    assert later_today(datetime(2027, 3, 13, 21, tzinfo=CHICAGO)) == {"Phoenix Saturday 10:30 PM"}
 
 
 # next_occurrence -----------------------------------------------------------------------------

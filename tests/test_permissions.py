@@ -206,7 +206,22 @@ def test_the_list_covers_every_curated_model_and_what_curators_may_do():
     assert ("resources", "add_term") not in codes
     assert {("moderation", "view_submission"), ("moderation", "change_submission")} <= codes
     assert ("moderation", "delete_submission") not in codes
-    assert set(CURATOR_PERMISSIONS) == {"resources", "groups", "moderation"}
+    # What visitors confirmed is read, never changed.
+    assert ("moderation", "view_listingcheckedbyvisitors") in codes
+    assert ("moderation", "change_listingcheckedbyvisitors") not in codes
+    # Sources that sync themselves: added and fixed, never deleted (their runs are kept);
+    # runs are read and held ones approved, never edited.
+    assert {("exchange", f"{action}_source") for action in ("view", "add", "change")} <= codes
+    assert ("exchange", "delete_source") not in codes
+    assert {("exchange", "view_syncrun"), ("exchange", "approve_syncrun")} <= codes
+    assert ("exchange", "change_syncrun") not in codes
+    assert ("exchange", "delete_syncrun") not in codes
+    # HSDS term mappings: curators extend the reviewed defaults; a mapping is changed, kept.
+    assert {("exchange", f"{a}_hsdstermmapping") for a in ("view", "add", "change")} <= codes
+    assert ("exchange", "delete_hsdstermmapping") not in codes
+    assert {("guides", f"{action}_guide") for action in ("view", "add", "change")} <= codes
+    assert ("guides", "delete_guide") not in codes
+    assert set(CURATOR_PERMISSIONS) == {"resources", "groups", "moderation", "exchange", "guides"}
 
 
 def test_every_listed_permission_exists():

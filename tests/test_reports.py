@@ -8,6 +8,7 @@ from django.core.cache import cache
 from django.urls import reverse
 
 from groups.models import MeetingStatus
+from guides.templatetags.guides import guide_links
 from moderation.models import ProblemType, Submission, SubmissionKind, SubmissionStatus
 from resources.models import ListingStatus
 from tests.factories import (
@@ -227,6 +228,7 @@ def test_the_notice_costs_the_group_page_no_query(client, django_assert_num_quer
 def test_the_notice_costs_the_meeting_page_no_query(client, django_assert_num_queries):
     meeting = make_meeting(place=make_place(), types=["O", "W"])
     make_report(meeting=meeting, problem_type=ProblemType.DID_NOT_HAPPEN)
+    guide_links()  # kept for every page until anything public changes
     # 1. the meeting with its group, fellowship, place and pending report; 2. its types
     with django_assert_num_queries(2):
         html = client.get(meeting.get_absolute_url()).content.decode()

@@ -29,7 +29,7 @@ NO_WORDS = ["?", "-", "*", "😀", "...", '""']
 
 TOO_COMMON = "Your words were too common to search by"
 NO_LETTERS = "What you typed has no letters or numbers we can search by"
-ASK_WHERE = "You asked for help near you, but we don’t know where you are."
+ASK_WHERE = "Where are you? Type a town or ZIP code in"
 
 
 @pytest.fixture(scope="module")

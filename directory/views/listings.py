@@ -3,15 +3,23 @@ from http import HTTPStatus
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.vary import vary_on_headers
 from django.views.generic import DetailView
+from django_htmx.http import HttpResponseClientRedirect
 
 from directory.categories import ALL_FILTERS, CATEGORIES, KIND_NAMES, get_category_or_404
 from directory.counts import home_counts
 from directory.listing_filters import CLEAR_FILTERS, ListingFilter
 from directory.pagination import paginate
+from directory.understanding import (
+    finder_address,
+    read_the_box,
+    understood_chips,
+    understood_notes,
+)
 from groups.models import Meeting
 from moderation.models import with_pending_notice
 from recovery_site.input_checks import reads_its_own_parameters
@@ -57,17 +65,25 @@ def browse(request, category):
 
 
 def find_help(request, category):
-    """The search page, or a category's browse page: the same form, results and template."""
+    """The search page, or a category's browse page: the same form, results and template.
+
+    The box's words are read first (directory/understanding.py): a place in them is
+    searched as the place, and a request for meetings goes to the meeting finder.
+    """
+    understood, data = read_the_box(request.GET, today=timezone.localdate())
+    if understood and understood.to_finder:
+        address = finder_address(understood, data)
+        if request.htmx:
+            return HttpResponseClientRedirect(address)
+        return redirect(address)
     listings = Listing.objects.searchable()
     if category:
         listings = category.apply(listings)
-    filterset = ListingFilter(
-        request.GET, listings, offered=category.filters if category else ALL_FILTERS
-    )
+    filterset = ListingFilter(data, listings, offered=category.filters if category else ALL_FILTERS)
     page, page_problem, counts, problems, notes = None, None, {}, [], []
     status = HTTPStatus.OK
     if filterset.is_valid():
-        notes = filterset.notes(category)
+        notes = filterset.notes(category) + understood_notes(understood, data)
         tally = filterset.tally()
         page, page_problem, status = paginate(request, ListingPaginator(filterset.qs, tally.total))
         if page_problem:
@@ -89,7 +105,10 @@ def find_help(request, category):
         "groups": filterset.groups(counts),
         "ticks": filterset.ticks(),
         "chips": filterset.chips(),
+        "understood_chips": understood_chips(understood, filterset.location),
         "clear_filters": CLEAR_FILTERS,
+        # "near me" and no place: the page asks where, with the cursor in "Where?".
+        "ask_where": bool(understood and understood.near_me) and not filterset.location,
     }
     template = "resources/find_help.html"
     if request.htmx and not request.htmx.history_restore_request:

@@ -11,7 +11,7 @@ from django.views.generic import DetailView, ListView
 from directory.categories import KIND_NAMES
 from directory.meeting_filters import CLEAR_FILTERS, MeetingFilter
 from directory.pagination import CountedOnPagePaginator, paginate
-from groups import calendar
+from groups import calendar, schedule
 from groups.models import Fellowship, Meeting, SupportGroup
 from moderation.models import with_pending_notice
 from recovery_site.input_checks import reads_its_own_parameters
@@ -39,6 +39,7 @@ def _filtered(request):
 def meeting_finder(request):
     filterset = _filtered(request)
     page, problems, notes, status = None, [], [], HTTPStatus.OK
+    tally = None
     if filterset.is_valid():
         notes = filterset.notes()
         page, page_problem, status = paginate(
@@ -46,6 +47,9 @@ def meeting_finder(request):
         )
         if page_problem:
             problems.append(page_problem)
+        if page is not None:
+            tally = filterset.tally(page.paginator.count)
+            _mark_in_progress(page.object_list, filterset.searched_at)
     else:
         problems = filterset.problems()
         if filterset.has_unusable_input():
@@ -58,11 +62,23 @@ def meeting_finder(request):
         "notes": notes,
         "chips": filterset.chips(),
         "clear_filters": CLEAR_FILTERS,
+        "groups": filterset.groups(tally.types if tally else None),
+        "quick_picks": filterset.quick_picks(tally.types if tally else None),
+        "suggestions": tally.suggestions if tally else [],
+        "searched": bool(request.GET),
     }
     template = "groups/meeting_finder.html"
     if request.htmx and not request.htmx.history_restore_request:
         template += "#results"
     return render(request, template, context, status=status)
+
+
+def _mark_in_progress(meetings, moment):
+    """Sets ``in_progress`` on each meeting: started, not yet over (past midnight too)."""
+    for meeting in meetings:
+        # A meeting "by appointment" has no weekday or time to be in progress at.
+        on_schedule = meeting.weekday is not None and meeting.start_time is not None
+        meeting.in_progress = on_schedule and schedule.next_occurrence(meeting, moment) <= moment
 
 
 @reads_its_own_parameters

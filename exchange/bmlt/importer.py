@@ -8,7 +8,7 @@ server: a root server's ids are its own), and its history rows the reason
 "BMLT import from <source>".
 """
 
-from exchange.bmlt.reader import meetings_of, read_feed, read_rows
+from exchange.bmlt.reader import formats_of, meetings_of, read_feed, read_rows
 from exchange.rows import FeedError
 from exchange.writer import Import, save_meetings
 from resources.models import known_time_zones
@@ -24,12 +24,15 @@ def import_bmlt(
     source,
     fellowship=FELLOWSHIP,
     dry_run=False,
-    skip_invalid=False,
+    strict=False,
     user=None,
     time_zone="",
+    skip_invalid=None,
     **guard,
 ):
     """Import the parsed BMLT response ``data``; return an ImportReport or raise FeedError.
+
+    ``strict`` and ``skip_invalid`` as for ``exchange.meeting_guide.importer.import_feed``.
 
     ``time_zone``: the IANA zone of rows whose ``time_zone`` is empty or unknown, before the
     one their place gives. ``guard`` may set the Import's ``max_deactivate``,
@@ -43,7 +46,7 @@ def import_bmlt(
         reason=f"BMLT import from {source.strip()}",
         user=user,
         dry_run=dry_run,
-        skip_invalid=skip_invalid,
+        skip_invalid=not strict if skip_invalid is None else skip_invalid,
         **guard,
     )
     fellowship = (fellowship or "").strip()
@@ -54,5 +57,7 @@ def import_bmlt(
     job.fellowship_ids.add(job.fellowships[fellowship.casefold()].pk)
     if time_zone and time_zone not in known_time_zones():
         raise FeedError([f"--time-zone {time_zone!r} is not an IANA name such as America/Toronto."])
-    rows = read_rows(meetings, job, fellowship, default_time_zone=time_zone or "")
+    rows = read_rows(
+        meetings, job, fellowship, default_time_zone=time_zone or "", world_ids=formats_of(data)
+    )
     return save_meetings(job, rows)

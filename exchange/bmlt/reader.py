@@ -8,36 +8,54 @@ Rules chosen here:
 - The slug is ``bmlt-<id_bigint>``; a row with ``published`` "0" is skipped (servers only
   return published ones unless asked).
 - ``weekday_tinyint`` 1–7 with Sunday = 1 becomes our 0–6 with Sunday = 0.
-- ``end = start_time + duration_time``; an end past midnight is left out with a warning
-  (``Meeting.end_time > start_time`` is a database constraint), as the Meeting Guide reader
-  does, and a zero or empty duration leaves the end out.
+- ``end = start_time + duration_time``, kept when it is past midnight (23:30 for 1 hour
+  ends at 00:30, the next day, as ``Meeting.end_time`` allows); a zero or empty duration, or
+  one of 12 hours or more, leaves the end out.
 - ``venue_type`` 1 in person, 2 virtual, 3 hybrid gives the attendance when the row has what
   it needs (coordinates for a place, a link or phone for online); otherwise, and on legacy
   rows without it, the attendance comes from what the row has.
 - Virtual meetings often carry the server's default centre as coordinates: those are dropped,
   and a virtual meeting's coordinates never give its time zone.
-- ``formats`` keys become Meeting Guide type codes through ``FORMAT_TYPES``; keys that are
-  attendance (VM, HY, TC) are known and give no type; other keys are reported as unknown.
+- Formats are matched on their ``world_id`` (NAWS's code, the same on every server) through
+  ``WORLD_TYPES`` when the response carries its formats (``get_used_formats=1`` gives
+  ``{"meetings": [...], "formats": [...]}``), else on the row's ``formats`` keys through
+  ``FORMAT_TYPES`` (keys differ from server to server and language to language). Formats
+  that are attendance (VM, HY/HYBR, TC) are known and give no type; others are reported
+  as unknown.
 - Time zone: the row's ``time_zone``, else the import's, else the place's (ZIP, state or
   province, coordinates: ``exchange.addresses``), else the row is refused.
-- Service bodies (``service_body_bigint``) are not stored yet: ``MeetingRow`` has no region.
+- The service body (``service_body_name``, servers 4.0 and later) is the meeting's region, as
+  BMLT's own Meeting Guide output has it; a row without the name has none.
 """
 
 import re
 from datetime import datetime, time, timedelta
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
-from django.core.exceptions import ValidationError
-from django.core.validators import URLValidator
-
-from exchange.addresses import COUNTRIES, clean, region_code, time_zone_of_place
-from exchange.meeting_guide.reader import MAX_LENGTHS, read_feed
-from exchange.rows import FeedError, MeetingRow, PlaceRow
+from exchange.addresses import clean, region_code, time_zone_of_place
+from exchange.reading import (
+    RowProblems,
+    coordinate,
+    country_code,
+    read_feed,
+    text,
+    web_address,
+)
+from exchange.rows import FeedError, MeetingDetails, MeetingRow, PlaceRow
 from groups.models import Attendance, MeetingStatus
+from groups.schedule import MIDNIGHT_SPAN
 from resources.models import LocationPrecision, Term, known_time_zones
 from resources.vocabularies import Vocabulary
 
-__all__ = ["FORMAT_TYPES", "FeedError", "read_feed", "read_rows", "meetings_of"]
+__all__ = [
+    "FORMAT_TYPES",
+    "WORLD_TYPES",
+    "FeedError",
+    "read_feed",
+    "read_rows",
+    "meetings_of",
+    "formats_of",
+]
 
 # BMLT format key (NA's stock English keys, matched without case) → Meeting Guide type code.
 # Reviewed: in BMLT "B" is Beginners (Meeting Guide's "B" is Big Book), so it maps to BE
@@ -70,18 +88,40 @@ FORMAT_TYPES = {
     "SL": "ASL",
     "ASL": "ASL",
 }
-# Keys that say how people attend, which venue_type and the links already give.
-ATTENDANCE_FORMATS = {"VM", "HY", "TC"}
+# NAWS world ids (GetFormats ``world_id``, the same on every server) → Meeting Guide type
+# code. Reviewed as FORMAT_TYPES; NAWS's literature studies are Meeting Guide's LIT.
+WORLD_TYPES = {
+    "OPEN": "O",
+    "CLOSED": "C",
+    "BEG": "BE",
+    "SPK": "SP",
+    "DISC": "D",
+    "STEP": "ST",
+    "TRAD": "TR",
+    "LIT": "LIT",
+    "BT": "LIT",
+    "IW": "LIT",
+    "JFT": "LIT",
+    "LC": "LIT",
+    "SWG": "LIT",
+    "GP": "LIT",
+    "SPAD": "LIT",
+    "WCHR": "X",
+    "W": "W",
+    "M": "M",
+    "Y": "Y",
+    "GL": "LGBTQ",
+    "CAN": "CAN",
+    "SMOK": "SM",
+    "CW": "CF",
+    "MED": "MED",
+}
+# Keys (and world ids) that say how people attend, which venue_type and the links give.
+ATTENDANCE_FORMATS = {"VM", "HY", "HYBR", "TC"}
 VENUE_TYPES = {"1": Attendance.IN_PERSON, "2": Attendance.ONLINE, "3": Attendance.HYBRID}
 # BMLT's default map centre, which virtual meetings often keep as their coordinates.
 DEFAULT_CENTRE = (Decimal("34.235918"), Decimal("-118.563659"))
 HMS = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)(?::([0-5]\d))?$")
-
-
-class RowProblems(Exception):
-    def __init__(self, problems):
-        super().__init__("; ".join(problems))
-        self.problems = problems
 
 
 def meetings_of(data):
@@ -95,12 +135,29 @@ def meetings_of(data):
     )
 
 
-def read_rows(data, job, fellowship, default_time_zone=""):
+def formats_of(data):
+    """{key string or format id: world id} of the formats a response carries with its
+    meetings (``get_used_formats=1``); {} for a bare list of meetings."""
+    formats = data.get("formats") if isinstance(data, dict) else None
+    world_ids = {}
+    for each in formats if isinstance(formats, list) else []:
+        if not isinstance(each, dict) or not isinstance(each.get("world_id"), str):
+            continue
+        world_id = clean(each["world_id"]).upper()
+        if world_id and isinstance(each.get("key_string"), str):
+            world_ids[clean(each["key_string"]).upper()] = world_id
+        if world_id and str(each.get("id", "")).strip():
+            world_ids[f"#{str(each['id']).strip()}"] = world_id
+    return world_ids
+
+
+def read_rows(data, job, fellowship, default_time_zone="", world_ids=None):
     """The valid meetings of the BMLT list ``data``, in order, as ``MeetingRow`` s.
 
     Problems go to ``job.report.skipped``, warnings to the report counted by kind, unknown
     format keys to ``job.report.unknown_types``; the slugs of refused rows to
-    ``job.kept_slugs`` so their meetings stay as they are.
+    ``job.kept_slugs`` so their meetings stay as they are. ``world_ids`` is what
+    ``formats_of`` gives, to match formats on their world id.
     """
     report = job.report
     known_codes = set(
@@ -117,7 +174,13 @@ def read_rows(data, job, fellowship, default_time_zone=""):
                 report.warning_counts["unpublished meetings skipped"] += 1
                 continue
             meeting = parse_row(
-                position, row, fellowship, known_codes, warnings, unknown, default_time_zone
+                position,
+                row,
+                fellowship,
+                (known_codes, world_ids or {}),
+                warnings,
+                unknown,
+                default_time_zone,
             )
             if meeting.slug in seen:
                 raise RowProblems([f"id is already used by row {seen[meeting.slug]}"])
@@ -139,19 +202,7 @@ def read_rows(data, job, fellowship, default_time_zone=""):
 
 
 def _text(row, field, problems, column=None):
-    value = row.get(field)
-    if value is None:
-        return ""
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        value = str(value)
-    if not isinstance(value, str):
-        problems.append(f"{field} must be text")
-        return ""
-    value = value.replace("\xa0", " ").strip()
-    limit = MAX_LENGTHS.get(column)
-    if limit and len(value) > limit:
-        problems.append(f"{field} is longer than {limit} characters")
-    return value
+    return text(row, field, problems, column or "")
 
 
 def _hms(value):
@@ -162,24 +213,9 @@ def _hms(value):
     return int(hours), int(minutes), int(seconds or 0)
 
 
-def _coordinate(row, field, limit, warnings):
-    value = _text(row, field, [])
-    if not value:
-        return None
-    try:
-        number = Decimal(value)
-    except InvalidOperation:
-        warnings.append(("bad coordinates dropped", f"{field} {value!r} is not a number"))
-        return None
-    if not number.is_finite() or not -limit <= number <= limit:
-        warnings.append(("bad coordinates dropped", f"{field} {value!r} is out of range"))
-        return None
-    return number.quantize(Decimal("0.000001"))
-
-
 def _coordinates(row, warnings):
-    latitude = _coordinate(row, "latitude", 90, warnings)
-    longitude = _coordinate(row, "longitude", 180, warnings)
+    latitude = coordinate(_text(row, "latitude", []), "latitude", 90, warnings)
+    longitude = coordinate(_text(row, "longitude", []), "longitude", 180, warnings)
     if latitude is None or longitude is None or (latitude, longitude) == (0, 0):
         return None, None
     if (latitude, longitude) == DEFAULT_CENTRE:
@@ -188,48 +224,44 @@ def _coordinates(row, warnings):
     return latitude, longitude
 
 
-def _country(value, warnings):
-    if not value:
-        return ""
-    text = clean(value).upper()
-    code = COUNTRIES.get(text, text)
-    if not re.fullmatch(r"[A-Z]{2}", code):
-        warnings.append(("unknown countries dropped", f"location_nation {value!r} is not known"))
-        return ""
-    return code
-
-
-def _types(row, known_codes, unknown):
-    codes = set()
-    for key in str(row.get("formats") or "").split(","):
-        key = clean(key)
-        if not key or key.upper() in ATTENDANCE_FORMATS:
+def _types(row, codes, unknown):
+    """The Meeting Guide codes of the row's formats: by world id when the response gave
+    them (``codes`` is (known codes, ``formats_of``)), else by key."""
+    known_codes, world_ids = codes
+    keys = [clean(key) for key in str(row.get("formats") or "").split(",")]
+    ids = [f"#{clean(each)}" for each in str(row.get("format_shared_id_list") or "").split(",")]
+    found = set()
+    for key in filter(None, keys):
+        world_id = world_ids.get(key.upper(), "")
+        if key.upper() in ATTENDANCE_FORMATS or world_id in ATTENDANCE_FORMATS:
             continue
-        code = FORMAT_TYPES.get(key.upper())
+        code = WORLD_TYPES.get(world_id) or FORMAT_TYPES.get(key.upper())
         if code and code in known_codes:
-            codes.add(code)
+            found.add(code)
         else:
             unknown.append(key)
-    return tuple(sorted(codes))
+    # Formats named only by their id (a server that leaves the keys out).
+    for each in ids:
+        code = WORLD_TYPES.get(world_ids.get(each, ""))
+        if code in known_codes:
+            found.add(code)
+    return tuple(sorted(found))
 
 
 def _end(start, duration, warnings):
-    if not duration or duration == (0, 0, 0):
+    """Start plus duration; past midnight it is the next day (23:30 + 1 h ends at 00:30)."""
+    length = timedelta(hours=duration[0], minutes=duration[1]) if duration else None
+    if not length:
         return None
-    begin = datetime.combine(datetime.min, start)
-    end = begin + timedelta(hours=duration[0], minutes=duration[1])
-    if end.date() != begin.date():
+    if length >= MIDNIGHT_SPAN:
         warnings.append(
-            (
-                "end times after midnight dropped (not stored yet)",
-                f"the meeting ends after midnight ({end:%H:%M}): the end time is left out",
-            )
+            ("end times dropped", f"the meeting lasts {duration[0]} hours: the end is left out")
         )
         return None
-    return end.time()
+    return (datetime.combine(datetime.min, start) + length).time()
 
 
-def parse_row(position, row, fellowship, known_codes, warnings, unknown, default_time_zone=""):
+def parse_row(position, row, fellowship, codes, warnings, unknown, default_time_zone=""):
     """The meeting of one BMLT row, or ``RowProblems`` with every problem."""
     if not isinstance(row, dict):
         raise RowProblems(["is not a JSON object"])
@@ -254,7 +286,7 @@ def parse_row(position, row, fellowship, known_codes, warnings, unknown, default
     city = _text(row, "location_municipality", problems, "city")
     state = _text(row, "location_province", problems, "state")
     postal_code = _text(row, "location_postal_code_1", problems, "postal_code")
-    country = _country(_text(row, "location_nation", problems), warnings)
+    country = country_code(_text(row, "location_nation", problems), "location_nation", warnings)
     if state and (region := region_code(state, country)):
         state, country = region[0], country or region[1]
     country = country or "US"
@@ -262,8 +294,10 @@ def parse_row(position, row, fellowship, known_codes, warnings, unknown, default
     latitude, longitude = _coordinates(row, warnings)
     if venue == Attendance.ONLINE:
         latitude = longitude = None
+    location_notes = _text(row, "location_info", problems, "location_notes")
     place = None
-    if latitude is not None:
+    # A street address without coordinates is listed by its address, not on a map.
+    if latitude is not None or (street and venue != Attendance.ONLINE):
         place = PlaceRow(
             name=_text(row, "location_text", problems, "location") or street or city,
             address_line1=street,
@@ -274,25 +308,15 @@ def parse_row(position, row, fellowship, known_codes, warnings, unknown, default
             latitude=latitude,
             longitude=longitude,
             location_precision=LocationPrecision.EXACT,
-            notes=_text(row, "location_info", problems, "location_notes"),
-        )
-    elif street and venue != Attendance.ONLINE:
-        warnings.append(
-            (
-                "addresses without coordinates left out (not stored yet)",
-                "the address has no latitude and longitude: left out",
-            )
+            notes=location_notes,
         )
 
-    link = _text(row, "virtual_meeting_link", problems, "conference_url")
-    if link:
-        try:
-            URLValidator(schemes=["http", "https"])(link)
-        except ValidationError:
-            warnings.append(
-                ("bad conference links dropped", f"virtual_meeting_link {link!r} is not a link")
-            )
-            link = ""
+    link = web_address(
+        _text(row, "virtual_meeting_link", problems, "conference_url"),
+        "virtual_meeting_link",
+        warnings,
+        kind="bad conference links dropped",
+    )
     phone = _text(row, "phone_meeting_number", problems, "conference_phone")
     online = bool(link or phone)
     if place and online:
@@ -304,9 +328,7 @@ def parse_row(position, row, fellowship, known_codes, warnings, unknown, default
         attendance = Attendance.IN_PERSON
     else:
         attendance = None
-        problems.append(
-            "a meeting needs an address with latitude and longitude, or a link or phone"
-        )
+        problems.append("a meeting needs a street address or coordinates, or a link or phone")
     if venue and attendance and venue != attendance:
         warnings.append(
             (
@@ -350,9 +372,13 @@ def parse_row(position, row, fellowship, known_codes, warnings, unknown, default
         conference_url_notes=url_notes if attendance != Attendance.IN_PERSON else "",
         conference_phone=phone if attendance != Attendance.IN_PERSON else "",
         conference_phone_notes="",
-        type_codes=_types(row, known_codes, unknown),
+        type_codes=_types(row, codes, unknown),
         notes=notes,
         group_name=name,
         group_notes="",
         fellowship=fellowship,
+        details=MeetingDetails(
+            regions=tuple(filter(None, [_text(row, "service_body_name", [])[:200]])),
+            location_notes=location_notes if attendance == Attendance.ONLINE else "",
+        ),
     )

@@ -18,11 +18,10 @@ Mapping decisions (see also ``ids``):
   service to a *taxonomy_term* (one *taxonomy* per vocabulary, plus one for kinds).
 """
 
-from decimal import ROUND_HALF_UP, Decimal
-
 from django.db.models import Prefetch
 
 from exchange.hsds import ids
+from exchange.hsds.locations import compact, listing_location, place_location
 from groups.models import Attendance, Meeting, MeetingFrequency, WeekOfMonth
 from resources.models import Listing, ListingKind, Term
 from resources.vocabularies import Vocabulary
@@ -37,11 +36,6 @@ ATTENDING = {
 }
 
 
-def compact(fields):
-    """Leave out empty values: HSDS fields are typed strings and numbers, never null."""
-    return {key: value for key, value in fields.items() if value not in (None, "", [])}
-
-
 def services_queryset():
     """Published listings with everything a service needs, in a fixed number of queries:
     the page (typed kinds and organization joined), terms, opening hours, meetings and
@@ -54,7 +48,7 @@ def services_queryset():
             "opening_hours",
             Prefetch(
                 "supportgroup__meetings",
-                queryset=Meeting.objects.active().prefetch_related("types"),
+                queryset=Meeting.objects.active().select_related("place").prefetch_related("types"),
                 to_attr="hsds_meetings",
             ),
         )
@@ -215,6 +209,11 @@ def service(listing, with_locations=True):
                     [service_at_location(listing, with_service=False)]
                     if with_locations and has_location(listing)
                     else []
+                )
+                + (
+                    [place_service_at_location(listing, place) for place in meeting_places(listing)]
+                    if with_locations
+                    else []
                 ),
             }
         )
@@ -267,9 +266,11 @@ def schedules(listing, service_id):
                 "notes": " ".join(filter(None, [listing.hours_notes, zone_note])),
             }
         )
+    # Meetings at another place are that place's service_at_location's schedules.
     group = getattr(listing.specific, "hsds_meetings", None)
     for meeting in group or []:
-        rows.append(meeting_schedule(meeting, service_id))
+        if not meeting.place_id:
+            rows.append(meeting_schedule(meeting, service_id))
     for row in rows:
         row["service_id"] = service_id
         if "notes" not in row:
@@ -293,7 +294,11 @@ def meeting_schedule(meeting, service_id):
     return compact(
         {
             "id": ids.meeting_schedule_id(meeting.pk),
-            "service_id": service_id,
+            # Held at the group's address: the service's; elsewhere: that place's
+            # service_at_location's (HSDS links a schedule to one of them).
+            "service_id": None if meeting.place_id else service_id,
+            "service_at_location_id": meeting.place_id
+            and ids.place_service_at_location_id(meeting.group_id, meeting.place_id),
             "freq": "MONTHLY" if monthly else "WEEKLY",
             "wkst": "MO",
             "byday": meeting_byday(meeting),
@@ -374,63 +379,43 @@ def attributes(listing, service_id):
 # Locations --------------------------------------------------------------------------
 
 
-def _rounded(value, places):
-    return float(Decimal(value).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP))
-
-
-def address(listing):
-    """The public street address, or None when it is private or incomplete."""
-    if not listing.address_is_public:
-        return None
-    required = (listing.address_line1, listing.city, listing.region, listing.postal_code)
-    if not all(required) or not listing.country:
-        return None
-    return compact(
-        {
-            "id": ids.address_id(listing.pk),
-            "location_id": ids.location_id(listing.pk),
-            "address_1": listing.address_line1,
-            "address_2": listing.address_line2,
-            "city": listing.city,
-            "state_province": listing.region,
-            "postal_code": listing.postal_code,
-            "country": listing.country,
-            "address_type": "physical",
-        }
-    )
-
-
-def location(listing):
-    exact = listing.address_is_public
-    places = 6 if exact else 2
-    street = address(listing)
-    description = (
-        ""
-        if exact
-        else f"Only the town is public ({listing.town}); the point is rounded to the area."
-    )
-    return compact(
-        {
-            "id": ids.location_id(listing.pk),
-            "location_type": "physical",
-            "organization_id": listing.organization_id
-            and ids.organization_id(listing.organization_id),
-            "name": listing.name if exact else (listing.town or listing.name),
-            "description": description,
-            "latitude": _rounded(listing.latitude, places),
-            "longitude": _rounded(listing.longitude, places),
-            "addresses": [street] if street else [],
-        }
-    )
-
-
 def service_at_location(listing, with_service=True):
     body = {
         "id": ids.service_at_location_id(listing.pk),
         "service_id": ids.service_id(listing.pk),
         "location_id": ids.location_id(listing.pk),
-        "location": location(listing),
+        "location": listing_location(listing),
     }
     if with_service:
         body["service"] = service(listing, with_locations=False)
     return body
+
+
+def meeting_places(listing):
+    """The places other than its own address where a group's meetings are held, in order."""
+    places = {}
+    for meeting in getattr(listing.specific, "hsds_meetings", None) or []:
+        if meeting.place_id:
+            places.setdefault(meeting.place_id, meeting.place)
+    return list(places.values())
+
+
+def place_service_at_location(listing, place):
+    """A group's meetings at another place: a service_at_location of their own, so a
+    consumer sends people to where the meeting is, not to the group's address."""
+    service_id = ids.service_id(listing.pk)
+    at_place = ids.place_service_at_location_id(listing.pk, place.pk)
+    return compact(
+        {
+            "id": at_place,
+            "service_id": service_id,
+            "location_id": ids.place_location_id(place.pk),
+            "description": f"Meetings of {listing.name} at {place.name}.",
+            "location": place_location(place),
+            "schedules": [
+                meeting_schedule(meeting, service_id)
+                for meeting in listing.specific.hsds_meetings
+                if meeting.place_id == place.pk
+            ],
+        }
+    )

@@ -1,9 +1,11 @@
 """The HSDS 3.0 tabular export: one CSV per table and a Frictionless ``datapackage.json``.
 
-The columns are read from the project's copy of the HSDS table schemas
-(``exchange/data/hsds-3.0/*.json``): every property that is not a nested array or object.
-Rows are written as listings are read, a chunk at a time, so memory stays flat however
-large the directory is.
+The tables, their columns, Frictionless types and foreign keys are Open Referral's own
+tabular package (``exchange/data/hsds-3.0/datapackage.json``, the specification's root
+``datapackage.json``), so the export validates against it with the ``frictionless``
+library. Every table is written, with its header only where we hold nothing. Rows are
+written as listings are read, a chunk at a time, so memory stays flat however large the
+directory is.
 """
 
 import csv
@@ -16,77 +18,55 @@ from resources.models import Listing, Organization
 
 SCHEMAS = Path(__file__).resolve().parent.parent / "data" / "hsds-3.0"
 CHUNK_SIZE = 500
-
-# Table schema name, in the order HSDS's datapackage lists them.
-TABLES = [
-    "organization",
-    "service",
-    "location",
-    "service_at_location",
-    "address",
-    "phone",
-    "schedule",
-    "language",
-    "cost_option",
-    "taxonomy",
-    "taxonomy_term",
-    "attribute",
-]
-# Frictionless string formats; HSDS's "date-time" and others are left to the description.
-FIELD_FORMATS = {"uuid", "email", "uri"}
+# Open Referral's own tabular package (the specification's root datapackage.json): its
+# tables, columns, Frictionless types and foreign keys are the ones the export writes.
+OFFICIAL_PACKAGE = SCHEMAS / "datapackage.json"
 
 
-def table_schema(table):
-    return json.loads((SCHEMAS / f"{table}.json").read_text(encoding="utf-8"))
+def official_package():
+    return json.loads(OFFICIAL_PACKAGE.read_text(encoding="utf-8"))
 
 
-def columns(schema):
-    """The tabular columns of an HSDS table schema, in its order."""
-    return [
-        name
-        for name, field in schema["properties"].items()
-        if field.get("type") not in ("array", "object") and "$ref" not in field
-    ]
+# Every table of the official package, in its order; those we hold nothing for are
+# written with their header only, so every foreign key resolves.
+TABLES = [resource["name"] for resource in official_package()["resources"]]
+# Tables whose rows several services share (a place several meetings are held at).
+SHARED_TABLES = ("location", "address")
 
 
-def datapackage(schemas):
-    resources = []
-    for table, schema in schemas.items():
-        fields = []
-        for name in columns(schema):
-            field = schema["properties"][name]
-            entry = {"name": name, "type": field.get("type", "string")}
-            if field.get("format") in FIELD_FORMATS:
-                entry["format"] = field["format"]
-            if field.get("description"):
-                entry["description"] = field["description"]
-            if name in schema.get("required", []):
-                entry["constraints"] = {"required": True}
-            fields.append(entry)
-        resources.append(
-            {
-                "name": table,
-                "path": schema["path"],
-                "profile": "tabular-data-resource",
-                "format": "csv",
-                "mediatype": "text/csv",
-                "encoding": "utf-8",
-                "schema": {"fields": fields, "primaryKey": "id"},
-            }
-        )
-    return {
-        "name": "recovery-support-directory-hsds",
-        "title": "Recovery Support Directory (Open Referral HSDS 3.0)",
-        "profile": "tabular-data-package",
-        "licenses": [],
-        "sources": [
-            {
-                "title": "Open Referral HSDS 3.0 schemas (CC BY-SA 4.0)",
-                "path": "https://github.com/openreferral/specification/tree/3.0",
-            }
-        ],
-        "resources": resources,
-    }
+def columns(resource):
+    """The columns of one of the official package's tables, in its order."""
+    return [field["name"] for field in resource["schema"]["fields"]]
+
+
+def datapackage():
+    """The official package, named as ours: the same tables, types and foreign keys."""
+    package = official_package()
+    package.pop("license", None)
+    package.update(
+        {
+            "name": "recovery-support-directory-hsds",
+            "title": "Recovery Support Directory (Open Referral HSDS 3.0)",
+            "description": "The published listings and meetings of the Recovery Support "
+            "Directory, as Open Referral HSDS 3.0 tables.",
+            "sources": [
+                {
+                    "title": "Open Referral HSDS 3.0 tabular package and schemas (CC BY-SA 4.0)",
+                    "path": "https://github.com/openreferral/specification/tree/3.0",
+                }
+            ],
+        }
+    )
+    package.pop("homepage", None)
+    return package
+
+
+def tabular(row):
+    """A row as the package's types read it: times with seconds (``time`` is HH:MM:SS)."""
+    for field in ("opens_at", "closes_at"):
+        if len(row.get(field, "")) == len("HH:MM"):
+            row = {**row, field: f"{row[field]}:00"}
+    return row
 
 
 def _service_rows(listing):
@@ -109,31 +89,41 @@ def _service_rows(listing):
             yield "attribute", row
     for at_location in service.get("service_at_locations", []):
         location = at_location["location"]
-        yield "service_at_location", at_location
         yield "location", location
         for address in location.get("addresses", []):
             yield "address", address
+        yield "service_at_location", at_location
+        for schedule in at_location.get("schedules", []):
+            yield "schedule", schedule
+            for row in schedule.get("attributes", []):
+                yield "attribute", row
 
 
 def export(directory):
     """Write the export into ``directory``; returns {table: rows written}."""
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
-    schemas = {table: table_schema(table) for table in TABLES}
+    package = datapackage()
     counts = dict.fromkeys(TABLES, 0)
+    written = {table: set() for table in SHARED_TABLES}
     with ExitStack() as files:
         writers = {}
-        for table, schema in schemas.items():
+        for resource in package["resources"]:
             handle = files.enter_context(
-                (directory / schema["path"]).open("w", encoding="utf-8", newline="")
+                (directory / resource["path"]).open("w", encoding="utf-8", newline="")
             )
-            writers[table] = csv.DictWriter(
-                handle, fieldnames=columns(schema), extrasaction="ignore"
+            writers[resource["name"]] = csv.DictWriter(
+                handle, fieldnames=columns(resource), extrasaction="ignore"
             )
-            writers[table].writeheader()
+            writers[resource["name"]].writeheader()
 
         def write(table, row):
-            writers[table].writerow(row)
+            # A place several meetings share is one location, written once.
+            if table in written:
+                if row["id"] in written[table]:
+                    return
+                written[table].add(row["id"])
+            writers[table].writerow(tabular(row))
             counts[table] += 1
 
         published = Listing.objects.published()
@@ -151,6 +141,6 @@ def export(directory):
         for row in builders.taxonomy_terms():
             write("taxonomy_term", row)
     (directory / "datapackage.json").write_text(
-        json.dumps(datapackage(schemas), indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
+        json.dumps(package, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
     )
     return counts

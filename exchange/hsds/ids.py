@@ -44,6 +44,20 @@ def service_at_location_id(listing_pk):
     return hsds_id(f"service-at-location:{listing_pk}")
 
 
+def place_location_id(place_pk):
+    """A meeting place other than its group's address (groups.Place)."""
+    return hsds_id(f"place-location:{place_pk}")
+
+
+def place_address_id(place_pk):
+    return hsds_id(f"place-address:{place_pk}")
+
+
+def place_service_at_location_id(listing_pk, place_pk):
+    """A group's meetings at one of its other places."""
+    return hsds_id(f"service-at-place:{listing_pk}:{place_pk}")
+
+
 def phone_id(listing_pk, phone_type):
     return hsds_id(f"phone:{listing_pk}:{phone_type}")
 

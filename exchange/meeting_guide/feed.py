@@ -8,12 +8,20 @@ the city and state without street or ZIP and coordinates rounded to two decimals
 
 ``?fellowship=AA`` (short name or slug) and ``?region=Chicago`` (the city) narrow it.
 
+The feed has the shape of the spec's JSON Schema (``exchange/data/meeting_guide/``): a key
+with nothing to say is left out rather than written empty, slugs longer than the spec's 64
+characters are cut to 55 and given a hash of the whole slug (stable and still unique), and
+dial-in numbers lose their spaces, dashes and brackets. What a source told us of a meeting
+comes back out: its page (``url``, else our page), ``updated`` (the source's, else ours),
+regions, district, feedback, 7th-tradition handles and service entity.
+
 Each feed is made once per change of the data and then served as it is, from the cache or,
 when large, from a file (``exchange/meeting_guide/feed_files.py``). Each visitor may ask
 ``FEED_REQUESTS_PER_MINUTE`` times in any minute (the site's limiter,
 ``recovery_site/ratelimit.py``); more answer 429 with Retry-After.
 """
 
+import hashlib
 import json
 import re
 from datetime import UTC
@@ -30,6 +38,7 @@ from exchange.meeting_guide import feed_files
 from groups.models import (
     IN_PERSON_ATTENDANCE,
     ONLINE_ATTENDANCE,
+    SOURCE_DETAIL_FIELDS,
     Fellowship,
     Meeting,
     Place,
@@ -66,6 +75,7 @@ MEETING_FIELDS = (
     "conference_phone_notes",
     "notes",
     "updated_at",
+    *SOURCE_DETAIL_FIELDS,
     "place_id",
     "place__notes",
     "group__summary",
@@ -74,6 +84,11 @@ MEETING_FIELDS = (
 )
 # Slugs that reverse() and build_absolute_uri() leave exactly as they are.
 PLAIN_SLUG = re.compile(r"[-a-zA-Z0-9_]+")
+# The spec's longest slug; a longer one keeps its first characters and a hash of the whole.
+SLUG_MAX_LENGTH = 64
+SLUG_HASH_LENGTH = 8
+# What a dial-in number loses: the spec wants digits, a leading +, and , * # to dial on.
+PHONE_SEPARATORS = re.compile(r"[\s().\-/]")
 
 
 class BadRequest(Exception):
@@ -195,28 +210,42 @@ def _time(value):
 
 
 def _entry(row, types, url):
-    """One meeting of the feed from its ``MEETING_FIELDS`` row."""
+    """One meeting of the feed from its ``MEETING_FIELDS`` row; empty values left out."""
+    updated = row["source_updated"] or row["updated_at"]
+    regions = row["regions"] or []
     entry = {
         "name": row["name"],
-        "slug": row["slug"],
+        "slug": feed_slug(row["slug"]),
         "day": row["weekday"],
         "time": _time(row["start_time"]),
+        "end_time": _time(row["end_time"]) if row["end_time"] else "",
         "timezone": row["time_zone"],
         "types": types,
         "attendance_option": row["attendance"],
         "group": row["group__name"],
         "group_notes": row["group__summary"],
         "notes": row["notes"],
-        "url": url(row["slug"]),
-        "updated": row["updated_at"].astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S"),
+        "url": row["source_url"] or url(row["slug"]),
+        "updated": updated.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S"),
+        "district": row["district"],
+        "feedback_url": row["feedback_url"],
+        "feedback_emails": row["feedback_emails"],
+        "venmo": row["venmo"],
+        "paypal": f"paypal.me/{row['paypal']}" if row["paypal"] else "",
+        "square": row["square"],
+        "entity": row["entity"],
+        "entity_email": row["entity_email"],
+        "entity_location": row["entity_location"],
+        "entity_logo": row["entity_logo"],
+        "entity_phone": row["entity_phone"],
+        "entity_website_url": row["entity_url"],
+        "location_notes": row["location_notes"],
     }
-    if row["end_time"]:
-        entry["end_time"] = _time(row["end_time"])
     if row["attendance"] in ONLINE_ATTENDANCE:
         entry.update(
             conference_url=row["conference_url"],
             conference_url_notes=row["conference_url_notes"],
-            conference_phone=row["conference_phone"],
+            conference_phone=PHONE_SEPARATORS.sub("", row["conference_phone"]),
             conference_phone_notes=row["conference_phone_notes"],
         )
     if row["attendance"] in IN_PERSON_ATTENDANCE:
@@ -224,7 +253,23 @@ def _entry(row, types, url):
             entry.update(_location(row, "place__", row["place__notes"]))
         else:
             entry.update(_location(row, "group__", ""))
-    return entry
+    # An online meeting's notes on where it is: a place's are its directions.
+    entry["location_notes"] = entry["location_notes"] or row["location_notes"]
+    if regions:
+        # The source's regions, widest first, win over the town; the list only when the
+        # region and sub-region cannot hold it.
+        entry.update(region=regions[0], sub_region=regions[1] if len(regions) > 1 else "")
+        entry["regions"] = regions if len(regions) > 2 else []
+    return {key: value for key, value in entry.items() if value not in ("", [], None)}
+
+
+def feed_slug(slug):
+    """``slug``, or when longer than the spec allows its start and a hash of the whole:
+    the same slug on every export, and as unique as the slugs themselves."""
+    if len(slug) <= SLUG_MAX_LENGTH:
+        return slug
+    digest = hashlib.blake2b(slug.encode(), digest_size=SLUG_HASH_LENGTH // 2).hexdigest()
+    return f"{slug[: SLUG_MAX_LENGTH - SLUG_HASH_LENGTH - 1]}-{digest}"
 
 
 def _location(row, prefix, notes):

@@ -2,7 +2,8 @@
 
 The reader (``reader.py``) turns the feed into rows and reports every problem with its
 position; the shared writer (``exchange/writer.py``) saves them, with history, search text
-and kept pages forgotten. Unless ``skip_invalid``, one bad row means nothing is written.
+and kept pages forgotten. The rows that cannot be meetings are skipped and reported, the
+others written; ``strict=True`` writes nothing when any row is invalid (as ``--strict``).
 
 Meeting Guide feeds do not say which fellowship they list: it comes from ``--fellowship``
 (or a non-standard ``fellowship`` column). The groups this importer creates carry
@@ -26,13 +27,16 @@ def import_feed(
     fellowship=None,
     source=SOURCE,
     dry_run=False,
-    skip_invalid=False,
+    strict=False,
     user=None,
     time_zone="",
+    skip_invalid=None,
     **guard,
 ):
     """Import the parsed feed ``data``; return an ImportReport or raise FeedError.
 
+    ``strict``: write nothing when any row is invalid; by default those rows are skipped
+    and reported (``skip_invalid``, its older spelling, is still read: True is strict=False).
     ``user``, when known, is recorded as the author of the history rows the import writes.
     ``time_zone``: the IANA zone of rows without a valid ``timezone`` of their own, before
     the one their place gives; never the site's ``TIME_ZONE``.
@@ -45,7 +49,7 @@ def import_feed(
         reason=f"Meeting Guide import from {source}",
         user=user,
         dry_run=dry_run,
-        skip_invalid=skip_invalid,
+        skip_invalid=not strict if skip_invalid is None else skip_invalid,
         **guard,
     )
     known = ", ".join(sorted({each.short_name for each in job.fellowships.values()}))

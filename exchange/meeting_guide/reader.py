@@ -15,38 +15,47 @@ be a meeting. Rules chosen here:
 - Bad optional data is dropped with a warning, counted by kind in the report: an end time equal
   to the start or earlier by 12 hours or more (one earlier by less is kept: the meeting ends
   past midnight, 23:30 to 00:30), an unknown type code or time zone, a bad
-  conference link, bad coordinates, an address without coordinates (a published in-person
-  group needs them): such a meeting imports online when it has a link or phone, else it is
-  refused.
+  conference link, bad coordinates, and the bad values of the details kept beside the
+  meeting (``details.py``: the source's page, feedback, 7th-tradition handles, entity).
+- A street address without coordinates makes a place that is listed by its address, not
+  placed on a map. A place with neither (a town alone, or an approximate one without
+  coordinates) is left out with a warning: such a meeting imports online when it has a
+  link or phone, else it is refused.
 - Time zone: the row's ``timezone``, else the import's ``time_zone``, else the place's (ZIP,
   state or province, coordinates: ``exchange.addresses``), else the row is refused. Never the
   site's ``TIME_ZONE``.
-- Attendance: a conference link or phone and a place (coordinates) make a hybrid meeting,
+- Attendance: a conference link or phone and a place make a hybrid meeting,
   only the link or phone an online one, only the place an in-person one;
   ``attendance_option`` wins when present and it fits ("inactive" imports the meeting as no
   longer meeting).
 """
 
-import json
 import re
 from dataclasses import dataclass
 from datetime import time
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.core.validators import URLValidator, validate_slug
+from django.core.validators import validate_slug
 
-from exchange.addresses import COUNTRIES, clean, parse_address, region_code, time_zone_of_place
-from exchange.rows import FeedError, MeetingRow, PlaceRow
-from groups.models import Attendance, Meeting, MeetingStatus, Place
-from groups.schedule import MIDNIGHT_SPAN, length
-from resources.models import (
-    Listing,
-    LocationPrecision,
-    Term,
-    known_time_zones,
+from exchange.addresses import clean, parse_address, region_code, time_zone_of_place
+from exchange.meeting_guide.details import details_of
+from exchange.reading import (
+    MAX_LENGTHS,
+    RowProblems,
+    coordinate,
+    country_code,
+    read_feed,
+    text,
+    web_address,
 )
+from exchange.rows import MeetingRow, PlaceRow
+from groups.models import Attendance, Meeting, MeetingStatus
+from groups.schedule import MIDNIGHT_SPAN, length
+from resources.models import LocationPrecision, Term, known_time_zones
 from resources.vocabularies import Vocabulary
+
+__all__ = ["read_feed", "read_rows", "parse_row", "split_formatted_address"]
 
 TIME = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)(?::[0-5]\d)?$")
 TWELVE_HOUR = re.compile(r"^(1[0-2]|0?[1-9])(?:[:.]([0-5]\d))?\s*([ap])\.?\s*m?\.?$")
@@ -54,34 +63,7 @@ DAY_NAMES = {
     name: day for day, name in enumerate(["sun", "mon", "tue", "wed", "thu", "fri", "sat"])
 }
 ATTENDANCE_OPTIONS = {"in_person", "online", "hybrid", "inactive"}
-# The column each feed field is stored in, which says how long a value may be.
-STORED_IN = {
-    "name": (Meeting, "name"),
-    "location": (Place, "name"),
-    "location_notes": (Place, "notes"),
-    "address": (Place, "address_line1"),
-    "city": (Place, "city"),
-    "state": (Place, "region"),
-    "postal_code": (Place, "postal_code"),
-    "group": (Listing, "name"),
-    "group_notes": (Listing, "summary"),
-    "conference_url": (Meeting, "conference_url"),
-    "conference_url_notes": (Meeting, "conference_url_notes"),
-    "conference_phone": (Meeting, "conference_phone"),
-    "conference_phone_notes": (Meeting, "conference_phone_notes"),
-}
-MAX_LENGTHS = {
-    name: model._meta.get_field(field).max_length for name, (model, field) in STORED_IN.items()
-}
 SLUG_MAX_LENGTH = Meeting._meta.get_field("slug").max_length
-
-
-def read_feed(text):
-    """The parsed feed; a FeedError unless it is JSON."""
-    try:
-        return json.loads(text)
-    except (json.JSONDecodeError, UnicodeDecodeError) as error:
-        raise FeedError([f"The feed is not valid JSON: {error}"]) from error
 
 
 def read_rows(data, job, default_fellowship, default_time_zone=""):
@@ -142,12 +124,6 @@ def read_rows(data, job, default_fellowship, default_time_zone=""):
     return rows
 
 
-class RowProblems(Exception):
-    def __init__(self, problems):
-        super().__init__("; ".join(problems))
-        self.problems = problems
-
-
 def describe(position, row):
     slug = row.get("slug") if isinstance(row, dict) else None
     if isinstance(slug, str | int) and str(slug).strip():
@@ -156,19 +132,7 @@ def describe(position, row):
 
 
 def _text(row, field, problems):
-    value = row.get(field)
-    if value is None:
-        return ""
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        value = str(value)
-    if not isinstance(value, str):
-        problems.append(f"{field} must be text")
-        return ""
-    value = value.replace("\xa0", " ").strip()
-    limit = MAX_LENGTHS.get(field)
-    if limit and len(value) > limit:
-        problems.append(f"{field} is longer than {limit} characters")
-    return value
+    return text(row, field, problems)
 
 
 def _time(value, field, problems, warnings):
@@ -218,34 +182,6 @@ def _days(value, problems):
     return [day], False
 
 
-def _coordinate(row, field, limit, warnings):
-    value = row.get(field)
-    if isinstance(value, str):
-        value = value.replace("\xa0", " ").strip()
-    if value in (None, ""):
-        return None
-    try:
-        number = Decimal(str(value))
-    except InvalidOperation:
-        warnings.append(("bad coordinates dropped", f"{field} {value!r} is not a number"))
-        return None
-    if not number.is_finite() or not -limit <= number <= limit:
-        warnings.append(("bad coordinates dropped", f"{field} {value!r} is out of range"))
-        return None
-    return number.quantize(Decimal("0.000001"))
-
-
-def _country(value, warnings):
-    if value in (None, ""):
-        return ""
-    text = clean(value).upper()
-    code = COUNTRIES.get(text, text)
-    if not re.fullmatch(r"[A-Z]{2}", code):
-        warnings.append(("unknown countries dropped", f"country {value!r} is not known"))
-        return ""
-    return code
-
-
 def split_formatted_address(formatted):
     """Best effort: "123 Main St, Anytown, OK 12345, USA" → (street, city, state, ZIP)."""
     parsed = parse_address(formatted)
@@ -259,15 +195,15 @@ def _place(row, problems, warnings):
     state = _text(row, "state", problems)
     postal_code = _text(row, "postal_code", problems)
     formatted = _text(row, "formatted_address", problems)
-    latitude = _coordinate(row, "latitude", 90, warnings)
-    longitude = _coordinate(row, "longitude", 180, warnings)
+    latitude = coordinate(row.get("latitude"), "latitude", 90, warnings)
+    longitude = coordinate(row.get("longitude"), "longitude", 180, warnings)
     if (latitude is None) != (longitude is None):
         warnings.append(("bad coordinates dropped", "latitude and longitude go together"))
         latitude = longitude = None
     if (latitude, longitude) == (0, 0):
         warnings.append(("bad coordinates dropped", "coordinates 0, 0 are not a place"))
         latitude = longitude = None
-    country = _country(row.get("country"), warnings)
+    country = country_code(row.get("country"), "country", warnings)
     parsed = parse_address(formatted) if formatted else None
     if parsed and not (street or city):
         street, city = parsed.street, parsed.city
@@ -284,20 +220,19 @@ def _place(row, problems, warnings):
     context = PlaceContext(postal_code, state, country, latitude, longitude)
     if not (street or formatted or latitude is not None):
         return None, context
-    if latitude is None:
-        # A published group that meets in person needs coordinates (the Listing constraint
-        # listing_published_is_reachable): an address alone cannot be stored yet. Online
-        # meetings keep it for their time zone; others are refused in parse_row.
+    approximate = row.get("approximate")
+    approximate = approximate is True or str(approximate).strip().lower() in ("yes", "true", "1")
+    if latitude is None and (approximate or not street):
+        # A place without coordinates is listed by its street address, not on a map; a
+        # town alone is no place to go to (online meetings often give one, for the zone).
         if street:
             warnings.append(
                 (
-                    "addresses without coordinates left out (not stored yet)",
-                    "the address has no latitude and longitude: left out",
+                    "approximate addresses without coordinates left out",
+                    "the address is approximate and has no coordinates: left out",
                 )
             )
         return None, context
-    approximate = row.get("approximate")
-    approximate = approximate is True or str(approximate).strip().lower() in ("yes", "true", "1")
     place = PlaceRow(
         name=location or street or city,
         address_line1="" if approximate else street,
@@ -354,7 +289,7 @@ def _attendance(row, place, has_conference, problems, warnings):
     if place:
         return Attendance.IN_PERSON, status
     problems.append(
-        "a meeting needs an address with latitude and longitude, or a conference link or phone"
+        "a meeting needs a street address or coordinates, or a conference link or phone"
     )
     return None, status
 
@@ -402,18 +337,12 @@ def parse_row(position, row, default_fellowship, known_codes, warnings, default_
         end = None
 
     place, where = _place(row, problems, warnings)
-    conference_url = _text(row, "conference_url", problems)
-    if conference_url:
-        try:
-            URLValidator(schemes=["http", "https"])(conference_url)
-        except ValidationError:
-            warnings.append(
-                (
-                    "bad conference links dropped",
-                    f"conference_url {conference_url!r} is not a web address",
-                )
-            )
-            conference_url = ""
+    conference_url = web_address(
+        _text(row, "conference_url", problems),
+        "conference_url",
+        warnings,
+        kind="bad conference links dropped",
+    )
     conference_phone = _text(row, "conference_phone", problems)
     has_conference = bool(conference_url or conference_phone)
     attendance, status = _attendance(row, place, has_conference, problems, warnings)
@@ -456,6 +385,7 @@ def parse_row(position, row, default_fellowship, known_codes, warnings, default_
     if any(len(each) > SLUG_MAX_LENGTH for each in slugs):
         raise RowProblems([f"slug is longer than {SLUG_MAX_LENGTH} characters"])
     group_name = _text(row, "group", problems) or (place.name if place else name)
+    details = details_of(row, warnings, has_place=bool(place) and attendance != Attendance.ONLINE)
     type_codes = set()
     for code in types:
         known = known_codes.get(clean(code).casefold())
@@ -482,6 +412,7 @@ def parse_row(position, row, default_fellowship, known_codes, warnings, default_
             group_name=group_name,
             group_notes=_text(row, "group_notes", problems),
             fellowship=fellowship,
+            details=details,
         )
         for meeting_slug, day in zip(slugs, days, strict=True)
     ]

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from groups import schedule
+from groups.models.source_details import SourceDetails
 from groups.models.support_groups import Place, SupportGroup
 from resources import geo, public_cache
 from resources.models import (
@@ -216,7 +217,7 @@ class AnyOf(Func):
         return self._compile(compiler, "{} = ANY(ARRAY{})")
 
 
-class Meeting(TimeStampedModel):
+class Meeting(SourceDetails, TimeStampedModel):
     group = models.ForeignKey(
         SupportGroup,
         on_delete=models.PROTECT,

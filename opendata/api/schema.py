@@ -7,6 +7,9 @@ from drf_spectacular.utils import OpenApiParameter
 from directory.filtering import ChoicesFilter, TextField, TextFilter, TickFilter
 from opendata.api.pagination import MAX_PAGE_SIZE, PAGE_SIZE
 
+# The control characters recovery_site/input_checks.py refuses: C0 but tab, LF and CR.
+NO_CONTROL_CHARACTERS = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f]*$"
+
 
 def _choices(filter_):
     return [(value, str(label)) for value, label in filter_.extra["choices"]]
@@ -43,7 +46,8 @@ def _parameter(name, filter_):
         assert isinstance(field, TextField)
         return OpenApiParameter(
             name,
-            {"type": "string", "maxLength": field.max_chars},
+            # A control character (NUL, \x14…) in a request answers 400: the schema says so.
+            {"type": "string", "maxLength": field.max_chars, "pattern": NO_CONTROL_CHARACTERS},
             description=label,
         )
     return OpenApiParameter(name, OpenApiTypes.STR, description=label)

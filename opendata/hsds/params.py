@@ -5,9 +5,20 @@ from math import ceil
 from django import forms
 
 from opendata.api.errors import BadParameters
+from resources.geo.distances import RADIUS_CHOICES
+from resources.geo.places import PlaceNotFound, resolve_near
 
 PER_PAGE = 20
 MAX_PER_PAGE = 100
+# ``minimal`` rows are an id and a date: HSDS asks for all of them in one call if it can.
+MAX_MINIMAL_PER_PAGE = 10_000
+METERS_PER_MILE = 1609.344
+MAX_PROXIMITY_METERS = int(max(RADIUS_CHOICES) * METERS_PER_MILE)
+
+
+def boolean_field():
+    # "true"/"false" (and 1/0); absent is None, so a default can be told from a choice.
+    return forms.NullBooleanField(required=False, widget=forms.NullBooleanSelect)
 
 
 class PageParameters(forms.Form):
@@ -23,9 +34,17 @@ class PageParameters(forms.Form):
         error_messages={"invalid": f"Choose a page size from 1 to {MAX_PER_PAGE}."},
     )
     search = forms.CharField(required=False, max_length=200, strip=True)
+    format = forms.ChoiceField(
+        required=False,
+        choices=[("json", "json"), ("ndjson", "ndjson")],
+        error_messages={"invalid_choice": "Use json (pages) or ndjson (every result, streamed)."},
+    )
 
 
 class ServiceParameters(PageParameters):
+    full = boolean_field()
+    minimal = boolean_field()
+
     taxonomy_term_id = forms.UUIDField(
         required=False, error_messages={"invalid": "A taxonomy term id is a UUID."}
     )
@@ -41,6 +60,52 @@ class ServiceParameters(PageParameters):
             "invalid": "Give a date or date and time such as 2026-10-01 or 2026-10-01T12:00:00Z."
         },
     )
+
+    def __init__(self, data, *args, **kwargs):
+        super().__init__(data, *args, **kwargs)
+        if self["minimal"].value():
+            self.fields["per_page"] = forms.IntegerField(
+                required=False,
+                min_value=1,
+                max_value=MAX_MINIMAL_PER_PAGE,
+                error_messages={"invalid": f"Choose a page size from 1 to {MAX_MINIMAL_PER_PAGE}."},
+            )
+
+
+class ServiceAtLocationParameters(ServiceParameters):
+    postcode = forms.CharField(required=False, max_length=10, strip=True)
+    proximity = forms.IntegerField(
+        required=False,
+        min_value=1,
+        max_value=MAX_PROXIMITY_METERS,
+        error_messages={
+            "invalid": "Give a distance in whole meters.",
+            "max_value": f"Give at most {MAX_PROXIMITY_METERS:,} meters ({max(RADIUS_CHOICES)} "
+            "miles).",
+        },
+    )
+
+    def clean_postcode(self):
+        code = self.cleaned_data["postcode"]
+        if not code:
+            return None
+        try:
+            place = resolve_near(code)
+        except PlaceNotFound:
+            place = None
+        if place is None or not code.isdigit():
+            raise forms.ValidationError(f"“{code[:10]}” is not a US ZIP code we know.")
+        return code, place
+
+    def clean(self):
+        cleaned = super().clean()
+        if (
+            cleaned.get("proximity")
+            and not cleaned.get("postcode")
+            and "postcode" not in self.errors
+        ):
+            self.add_error("proximity", "Give a postcode to measure the distance from.")
+        return cleaned
 
 
 class TaxonomyTermParameters(PageParameters):

@@ -10,17 +10,24 @@ primary key: a detail view computes the ids of the candidates' keys (one query o
 a microsecond or two each) to find the one asked for.
 """
 
+import json
+import math
 import uuid
 
+from django.core.serializers.json import DjangoJSONEncoder
+from django.http import StreamingHttpResponse
 from django.utils.decorators import method_decorator
 from django.views.decorators.cache import never_cache
 from rest_framework.exceptions import NotFound
+from rest_framework.negotiation import BaseContentNegotiation
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from exchange.hsds import builders, ids
 from groups.models import Meeting
 from opendata.hsds import params
+from resources.geo.distances import RADIUS_CHOICES, within_radius
 from resources.models import Listing, Organization
 from resources.search import TextSearch
 from resources.vocabularies import Vocabulary
@@ -43,16 +50,45 @@ def _find(value, keys, make_id):
     raise NotFound(f"There is no item with the id “{value[:40]}”.")
 
 
+NDJSON_CHUNK = 200
+
+
+def _ndjson(total, rows_of):
+    """Every result, one JSON object a line, read a chunk at a time (``format=ndjson``)."""
+
+    def lines():
+        for offset in range(0, total, NDJSON_CHUNK):
+            for row in rows_of(offset, NDJSON_CHUNK):
+                yield json.dumps(row, cls=DjangoJSONEncoder, ensure_ascii=False) + "\n"
+
+    return StreamingHttpResponse(lines(), content_type="application/x-ndjson")
+
+
 def _paged(total, parameters, rows_of):
-    """HSDS's Page around ``rows_of(offset, limit)``."""
+    """HSDS's Page around ``rows_of(offset, limit)``, or every row as NDJSON."""
+    if parameters.get("format") == "ndjson":
+        return _ndjson(total, rows_of)
     offset, limit, page = params.page_of(total, parameters)
     page["contents"] = rows_of(offset, limit) if page["size"] else []
     return Response(page)
 
 
+class JSONOnly(BaseContentNegotiation):
+    """Always JSON. HSDS's own ``format`` parameter (json or ndjson) is read by the views,
+    not taken by Django REST framework as the renderer's name."""
+
+    def select_renderer(self, request, renderers, format_suffix=None):
+        return renderers[0], renderers[0].media_type
+
+    def select_parser(self, request, parsers):
+        return parsers[0] if parsers else None
+
+
 class HSDSView(APIView):
     # Not part of the site's own OpenAPI document: Open Referral's openapi.json describes it.
     schema = None
+    renderer_classes = [JSONRenderer]
+    content_negotiation_class = JSONOnly
 
 
 # The lists take ``search``: no cache keeps what someone looked for.
@@ -130,12 +166,24 @@ class ServiceListView(HSDSView):
     def get(self, request):
         parameters = params.read(params.ServiceParameters, request)
         services = filtered_services(builders.services_queryset(), parameters)
+        if parameters.get("minimal"):
+            # Just each service's id and when it last changed: for a consumer to see
+            # what to fetch again.
+            changed = services.values_list("pk", "updated_at")
+            return _paged(
+                services.count(),
+                parameters,
+                lambda offset, limit: [
+                    {"id": ids.service_id(pk), "last_modified": updated_at.isoformat()}
+                    for pk, updated_at in changed[offset : offset + limit]
+                ],
+            )
+        # Fully nested unless ``full=false`` asks for the service's own fields only.
+        shape = builders.service_fields if parameters.get("full") is False else builders.service
         return _paged(
             services.count(),
             parameters,
-            lambda offset, limit: [
-                builders.service(listing) for listing in services[offset : offset + limit]
-            ],
+            lambda offset, limit: [shape(listing) for listing in services[offset : offset + limit]],
         )
 
 
@@ -149,17 +197,39 @@ class ServiceDetailView(HSDSView):
 @no_store
 class ServiceAtLocationListView(HSDSView):
     def get(self, request):
-        parameters = params.read(params.ServiceParameters, request)
+        parameters = params.read(params.ServiceAtLocationParameters, request)
         located = builders.services_queryset().filter(offers_in_person=True, latitude__isnull=False)
+        located, nearest_first = _near_postcode(located, parameters)
         services = filtered_services(located, parameters)
+        if nearest_first and not parameters.get("search"):
+            services = services.order_by("distance", "pk")
+        full = parameters.get("full") is not False
         return _paged(
             services.count(),
             parameters,
             lambda offset, limit: [
-                builders.service_at_location(listing)
+                builders.service_at_location(listing, with_service=full)
                 for listing in services[offset : offset + limit]
             ],
         )
+
+
+def _near_postcode(queryset, parameters):
+    """(queryset, ordered by distance?) for HSDS's ``postcode`` and ``proximity``.
+
+    With ``proximity`` (meters): locations within that distance of the postcode's centre.
+    With ``postcode`` alone: locations at that postcode (we keep no service areas).
+    """
+    postcode = parameters.get("postcode")
+    if not postcode:
+        return queryset, False
+    code, place = postcode
+    meters = parameters.get("proximity")
+    if not meters:
+        return queryset.filter(postal_code=code), False
+    miles = meters / params.METERS_PER_MILE
+    box_miles = next(choice for choice in RADIUS_CHOICES if choice >= math.ceil(miles))
+    return within_radius(queryset, place, box_miles).filter(distance__lte=miles), True
 
 
 class ServiceAtLocationDetailView(HSDSView):

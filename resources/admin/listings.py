@@ -24,6 +24,12 @@ from resources.admin.base import (
     state_filter,
     term_filter,
 )
+from resources.admin.new_clients import (
+    NEW_CLIENTS_FIELDSET,
+    NewClientsAdmin,
+    NewClientsConfirmedFilter,
+    new_clients_confirmed,
+)
 from resources.csv_io import ListingCSVMixin
 from resources.forms import VocabularyTermsForm
 from resources.models import (
@@ -97,12 +103,13 @@ class TypedListingAdmin(ListingSearch, ListingCSVMixin, ListingActions, HistoryA
     save_on_top = True
 
 
-class ClinicianAdmin(TypedListingAdmin):
+class ClinicianAdmin(NewClientsAdmin, TypedListingAdmin):
     list_display = (
         "name",
         "role",
         "status",
         "accepting_new_clients",
+        new_clients_confirmed,
         "city",
         "region",
         last_verified,
@@ -111,20 +118,24 @@ class ClinicianAdmin(TypedListingAdmin):
         "status",
         "role",
         "accepting_new_clients",
+        NewClientsConfirmedFilter,
         term_filter(Vocabulary.MEDICATION),
         VerificationFilter,
         state_filter(),
     )
+    actions = [*TypedListingAdmin.actions, *NewClientsAdmin.new_clients_actions]
     fieldsets = listing_fieldsets(
-        Clinician, basics=("role", "credentials"), offers=("accepting_new_clients",)
+        Clinician, basics=("role", "credentials"), extra=(NEW_CLIENTS_FIELDSET,)
     )
 
 
-class TreatmentProgramAdmin(TypedListingAdmin):
+class TreatmentProgramAdmin(NewClientsAdmin, TypedListingAdmin):
     list_display = (
         "name",
         "status",
         "is_opioid_treatment_program",
+        "accepting_new_clients",
+        new_clients_confirmed,
         "organization",
         "city",
         "region",
@@ -135,11 +146,16 @@ class TreatmentProgramAdmin(TypedListingAdmin):
         term_filter(Vocabulary.LEVEL_OF_CARE),
         term_filter(Vocabulary.MEDICATION),
         "is_opioid_treatment_program",
+        "accepting_new_clients",
+        NewClientsConfirmedFilter,
         VerificationFilter,
         state_filter(),
     )
+    actions = [*TypedListingAdmin.actions, *NewClientsAdmin.new_clients_actions]
     fieldsets = listing_fieldsets(
-        TreatmentProgram, basics=("is_opioid_treatment_program", "license_number")
+        TreatmentProgram,
+        basics=("is_opioid_treatment_program", "license_number"),
+        extra=(NEW_CLIENTS_FIELDSET,),
     )
 
 

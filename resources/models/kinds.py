@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from resources.models.common import ListingKind
 from resources.models.listing import Listing, listing_history
+from resources.models.new_clients import TakesNewClients
 from resources.vocabularies import Vocabulary
 
 __all__ = [
@@ -40,7 +41,7 @@ class ClinicianRole(models.TextChoices):
     PEER_SPECIALIST = "peer_specialist", _("Peer recovery specialist")
 
 
-class Clinician(Listing):
+class Clinician(Listing, TakesNewClients):
     """An individual professional."""
 
     KIND = ListingKind.CLINICIAN
@@ -55,7 +56,6 @@ class Clinician(Listing):
             "Licences and degrees as the clinician writes them, for example MD, LCSW, CADC."
         ),
     )
-    accepting_new_clients = models.BooleanField(_("accepting new clients"), default=True)
 
     vocabularies = (
         *Listing.vocabularies,
@@ -72,6 +72,7 @@ class Clinician(Listing):
             models.CheckConstraint(
                 condition=Q(role__in=ClinicianRole.values), name="clinician_role_valid"
             ),
+            *TakesNewClients.new_clients_constraints("clinician"),
         ]
 
     def search_words(self):
@@ -81,12 +82,10 @@ class Clinician(Listing):
         return self.get_role_display()
 
     def kind_facts(self):
-        if self.accepting_new_clients:
-            return [gettext("Taking new clients")]
-        return [gettext("Not taking new clients now")]
+        return [str(self.new_clients_fact)]
 
 
-class TreatmentProgram(Listing):
+class TreatmentProgram(Listing, TakesNewClients):
     """A clinic, hospital unit or residential program offering treatment."""
 
     KIND = ListingKind.TREATMENT_PROGRAM
@@ -113,6 +112,7 @@ class TreatmentProgram(Listing):
     class Meta:
         verbose_name = _("treatment program")
         verbose_name_plural = _("treatment programs")
+        constraints = [*TakesNewClients.new_clients_constraints("treatment_program")]
 
     def search_words(self):
         if self.is_opioid_treatment_program:

@@ -58,8 +58,10 @@ def test_the_skip_link_moves_focus_to_the_main_content(page):
 
 def test_crisis_numbers_are_the_first_stops_after_the_skip_link(page):
     page.goto("/")
-    stops = [tab(page)["href"] for _ in range(5)]
-    assert stops == ["#main", "tel:988", "sms:988", "tel:+18006624357", "/"]
+    stops = [tab(page) for _ in range(5)]
+    # Then the crisis bar's "More help" (a disclosure with the SAMHSA helpline and 911).
+    assert [stop["href"] for stop in stops] == ["#main", "tel:988", "sms:988", None, "/"]
+    assert stops[3]["tag"] == "SUMMARY" and stops[3]["text"] == "More help"
 
 
 def test_a_link_focused_by_keyboard_shows_a_clear_indicator(page):
@@ -69,7 +71,7 @@ def test_a_link_focused_by_keyboard_shows_a_clear_indicator(page):
       return {outlineStyle: s.outlineStyle, outlineWidth: s.outlineWidth,
               boxShadow: s.boxShadow, background: s.backgroundColor};
     }"""
-    link = page.locator(".crisis a[href='tel:988']")
+    link = page.locator(".crisis-now a[href='tel:988']")
     before = link.evaluate(style)
 
     tab(page)

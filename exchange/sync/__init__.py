@@ -1,0 +1,1 @@
+"""Sources that sync themselves: fetching (``fetch.py``) and each run (``runs.py``)."""
