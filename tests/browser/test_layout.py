@@ -9,6 +9,7 @@ import re
 import shutil
 import statistics
 import subprocess
+import time
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -39,6 +40,7 @@ LIGHTHOUSE = PROJECT_DIR / "node_modules" / ".bin" / "lighthouse"
 LIGHTHOUSE_CATEGORIES = ("performance", "accessibility", "best-practices", "seo")
 LIGHTHOUSE_MIN_SCORE = 0.98
 LIGHTHOUSE_RUNS = 3
+LIGHTHOUSE_ATTEMPTS = 4
 
 
 def box(locator):
@@ -250,9 +252,11 @@ def lighthouse_scores(url, tmp_path):
         "--form-factor=mobile",
         "--chrome-flags=--headless=new --no-sandbox --disable-gpu --disable-dev-shm-usage",
     ]
-    # On a busy machine Chromium now and then fails to start or to load in Lighthouse's
-    # time: that is tried once more, and a second failure says what Lighthouse printed.
-    for _attempt in (1, 2):
+    # On a busy machine Chromium now and then fails to start, or Lighthouse fails to record
+    # its trace ("Runtime error encountered", such as NO_NAVSTART, which Lighthouse itself
+    # says to run again for). Those are faults of the tool, not of the page: they are tried
+    # up to four times, and a last failure says what Lighthouse printed.
+    for attempt in range(1, LIGHTHOUSE_ATTEMPTS + 1):
         finished = subprocess.run(
             command,
             env={**os.environ, "CHROME_PATH": chrome},
@@ -262,7 +266,11 @@ def lighthouse_scores(url, tmp_path):
         )
         if finished.returncode == 0:
             break
-    assert finished.returncode == 0, f"Lighthouse failed twice on {url}:\n{finished.stderr[-3000:]}"
+        print(f"Lighthouse attempt {attempt} on {url} failed: {finished.stderr[-500:]}")
+        time.sleep(2)
+    assert finished.returncode == 0, (
+        f"Lighthouse failed {LIGHTHOUSE_ATTEMPTS} times on {url}:\n{finished.stderr[-3000:]}"
+    )
     return json.loads(Path(report).read_text())
 
 
@@ -312,7 +320,7 @@ def test_lighthouse_mobile_scores_at_least_098_in_every_category(live_server, tm
         print(f"\nLighthouse (mobile) on {page_name} ({path}), run {len(runs)}: {runs[-1]}")
         for name in LIGHTHOUSE_CATEGORIES:
             print(f"  {name} below 1: {failing_audits(result, name)}")
-        if not shortfall(runs[0], result, path):
+        if not shortfall(runs[-1], result, path):
             break
     scores = {name: statistics.median(run[name] for run in runs) for name in LIGHTHOUSE_CATEGORIES}
     below = shortfall(scores, result, path)
