@@ -5,7 +5,9 @@ kilobytes each instead of the whole country's 840 KB. Each file keeps the origin
 quantization and only the arcs its counties use (an arc's first point is absolute and
 the rest are steps from it, so arcs are copied as they are and only renumbered).
 
-    cd static/vendor/us-atlas && python3 split_counties.py counties-10m.json counties/
+    python3 tools/split_counties.py counties-10m.json static/vendor/us-atlas/counties/
+
+(It lives outside static/ so that collectstatic never publishes it.)
 """
 
 import json
