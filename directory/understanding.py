@@ -288,23 +288,7 @@ def _is_place(candidate):
             return places.resolve_near(candidate) is not None
         except places.PlaceNotFound:
             return False
-    return _names_a_town_or_state(candidate)
-
-
-def _names_a_town_or_state(text):
-    """True when ``text`` reads as a town (in its state, or in any state) or a state.
-
-    Read from the index ``resolve_near`` reads, as it reads it, but without its answer to
-    a miss: close spellings take it half a second, and most words after "in" are no place.
-    """
-    if places._state_code(text):
-        return True
-    for town, state in places._readings(places._printable(text)):
-        # A state that is none ("") makes the reading no place.
-        key = places._key(town)
-        if (key, state) in places._towns() if state is not None else key in places._towns_by_key():
-            return True
-    return False
+    return places.names_a_place(candidate)
 
 
 # A request for meetings -----------------------------------------------------------------

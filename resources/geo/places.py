@@ -140,6 +140,23 @@ def resolve_near(text):
     return _resolve_town(shown)
 
 
+def names_a_place(text):
+    """True when ``text`` reads as a town (in its state, or in any state) or a state.
+
+    Read from the index ``resolve_near`` reads, as it reads it, but without its answer to
+    a miss: close spellings take it half a second, and most words after "in" are no place
+    (directory/understanding.py asks this of the words after "in").
+    """
+    if _state_code(text):
+        return True
+    for town, state in _readings(_printable(text)):
+        # A state that is none ("") makes the reading no place.
+        key = _key(town)
+        if (key, state) in _towns() if state is not None else key in _towns_by_key():
+            return True
+    return False
+
+
 def warm_up():
     """Build the town and ZIP indexes now (about a second) instead of in a visitor's request.
 
