@@ -2,37 +2,26 @@
 approve or reject it. Submissions are never added, edited or deleted here, only decided;
 a superuser may erase what a submitter wrote, keeping the decision.
 
-Also, read only: what visitors confirmed of each listing (``ListingCheckedByVisitors``)."""
-
-from datetime import timedelta
+What visitors confirmed of listings and meetings is listed, read only, by
+``moderation/confirmations_admin.py``, registered from here."""
 
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied
-from django.db.models import Case, IntegerField, OuterRef, Subquery, Sum, Value, When
-from django.db.models.functions import Coalesce
+from django.db.models import Case, IntegerField, Value, When
 from django.http import HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils import timezone
-from django.utils.formats import date_format
-from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from moderation import review
-from moderation.models import (
-    ListingCheckedByVisitors,
-    Submission,
-    SubmissionStatus,
-    VisitorConfirmation,
+from moderation import (
+    confirmations_admin,  # noqa: F401 (registers the confirmations' lists)
+    review,
 )
-from resources.admin import ListingAdmin, VerificationFilter, last_verified
-
-# The admin counts what visitors said over this many days.
-COUNTED_DAYS = 30
+from moderation.models import Submission, SubmissionStatus
 
 
 class RejectForm(forms.Form):
@@ -258,106 +247,3 @@ class SubmissionAdmin(admin.ModelAdmin):
             messages.SUCCESS,
         )
         return HttpResponseRedirect(reverse("admin:moderation_submission_changelist"))
-
-
-def _confirmations_since(days):
-    return VisitorConfirmation.objects.filter(
-        listing__isnull=False, day__gte=timezone.localdate() - timedelta(days=days)
-    )
-
-
-def _total(column, since):
-    """For a listing: the sum of ``column`` over its rows of the last ``since`` days."""
-    rows = _confirmations_since(since).filter(listing=OuterRef("pk")).order_by()
-    total = rows.values("listing").annotate(total=Sum(column)).values("total")
-    return Coalesce(Subquery(total), 0)
-
-
-class VisitorConfirmationFilter(admin.SimpleListFilter):
-    title = gettext_lazy("visitors said")
-    parameter_name = "visitors"
-
-    def lookups(self, request, model_admin):
-        return [
-            ("yes", gettext_lazy("It worked, within 30 days")),
-            ("no", gettext_lazy("It did not work, within 30 days")),
-            ("never", gettext_lazy("Nothing yet")),
-        ]
-
-    def queryset(self, request, queryset):
-        # The few listings visitors answered about, not a subquery per listing.
-        recent = _confirmations_since(COUNTED_DAYS)
-        if self.value() == "yes":
-            return queryset.filter(pk__in=recent.filter(yes__gt=0).values("listing_id"))
-        if self.value() == "no":
-            return queryset.filter(pk__in=recent.filter(no__gt=0).values("listing_id"))
-        if self.value() == "never":
-            answered = VisitorConfirmation.objects.filter(listing__isnull=False)
-            return queryset.exclude(pk__in=answered.values("listing_id"))
-        return queryset
-
-
-@admin.register(ListingCheckedByVisitors)
-class ListingCheckedByVisitorsAdmin(admin.ModelAdmin):
-    """Published listings with what visitors said of their phone numbers: the last yes and
-    the counts of the last 30 days, next to the curators' own "last verified". Read only:
-    each name opens the listing's own admin."""
-
-    list_display = (
-        "typed_link",
-        "kind",
-        last_verified,
-        "last_visitor_yes",
-        "yes_recently",
-        "no_recently",
-    )
-    list_display_links = None
-    list_filter = (VisitorConfirmationFilter, "kind", VerificationFilter)
-    search_fields = ("name", "slug", "city")
-    show_full_result_count = False  # as in the listings' own admin
-
-    def get_queryset(self, request):
-        last_yes = (
-            VisitorConfirmation.objects.filter(listing=OuterRef("pk"), yes__gt=0)
-            .order_by("-day")
-            .values("day")[:1]
-        )
-        return (
-            super()
-            .get_queryset(request)
-            .published()
-            .annotate(
-                last_visitor_yes=Subquery(last_yes),
-                yes_recently=_total("yes", COUNTED_DAYS),
-                no_recently=_total("no", COUNTED_DAYS),
-            )
-        )
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-    @admin.display(description=gettext_lazy("name"), ordering="name")
-    def typed_link(self, listing):
-        return format_html(
-            '<a href="{}">{}</a>', ListingAdmin.typed_change_url(listing), listing.name
-        )
-
-    @admin.display(description=gettext_lazy("last visitor yes"), ordering="last_visitor_yes")
-    def last_visitor_yes(self, listing):
-        if listing.last_visitor_yes is None:
-            return _("Never")
-        return date_format(listing.last_visitor_yes)
-
-    @admin.display(description=gettext_lazy("yes, last 30 days"), ordering="yes_recently")
-    def yes_recently(self, listing):
-        return listing.yes_recently
-
-    @admin.display(description=gettext_lazy("no, last 30 days"), ordering="no_recently")
-    def no_recently(self, listing):
-        return listing.no_recently

@@ -34,6 +34,7 @@ CURATOR_PERMISSIONS = {
         "submission": READ_AND_EDIT,
         # What visitors confirmed is only read: their counts are never edited.
         "listingcheckedbyvisitors": ("view",),
+        "meetingcheckedbyvisitors": ("view",),
     },
     # Curators add and fix the feeds the site syncs (never delete one: its runs are kept),
     # read every run's change report and approve or reject a held run.

@@ -460,10 +460,20 @@ class VisitorConfirmation(models.Model):
 
 
 class ListingCheckedByVisitors(Listing):
-    """Listings as the admin's "visitor confirmations" list shows them (moderation.admin):
+    """Listings as the admin's "visitor confirmations" list shows them (confirmations_admin):
     a proxy, so the list lives with the confirmations, above the listings' own admin."""
 
     class Meta:
         proxy = True
         verbose_name = _("listing confirmed by visitors")
         verbose_name_plural = _("visitor confirmations of listings")
+
+
+class MeetingCheckedByVisitors(Meeting):
+    """Meetings as the admin's "visitor confirmations" list shows them: whether visitors
+    said the meeting happened (moderation.confirmations_admin)."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("meeting confirmed by visitors")
+        verbose_name_plural = _("visitor confirmations of meetings")

@@ -26,6 +26,7 @@ pytestmark = pytest.mark.django_db
 LISTING_YES = "Phone confirmed by a visitor"
 MEETING_YES = "Meeting confirmed by a visitor"
 CHECKED_BY_VISITORS = reverse("admin:moderation_listingcheckedbyvisitors_changelist")
+MEETINGS_CHECKED_BY_VISITORS = reverse("admin:moderation_meetingcheckedbyvisitors_changelist")
 
 
 def confirm_url(subject):
@@ -265,3 +266,43 @@ def test_curators_may_read_the_list_but_not_change_it(client):
     assert response.status_code == 200
     assert "Confirmed Clinic" in response.content.decode()
     assert "action-checkbox" not in response.content.decode()
+
+
+def cells_of(html, name):
+    row = html.split(name)[1].split("</tr>")[0]
+    return [cell.split("</td>")[0].split(">")[-1] for cell in row.split("<td")[1:]]
+
+
+def test_the_admin_lists_what_visitors_said_of_meetings(admin_client):
+    happened = make_meeting(name="Happened Tuesday")
+    doubted = make_meeting(name="Doubted Friday")
+    make_meeting(name="Quiet Sunday")
+    VisitorConfirmation.objects.create(meeting=happened, day=days_ago(3), yes=2)
+    VisitorConfirmation.objects.create(meeting=doubted, day=days_ago(1), no=1)
+    VisitorConfirmation.objects.create(meeting=doubted, day=days_ago(45), yes=4)
+
+    html = admin_client.get(MEETINGS_CHECKED_BY_VISITORS).content.decode()
+    assert date_format(days_ago(3)) in cells_of(html, "Happened Tuesday")
+    assert cells_of(html, "Happened Tuesday")[-2:] == ["2", "0"]
+    # The yes of 45 days ago is the last yes, but not counted in the last 30 days.
+    assert date_format(days_ago(45)) in cells_of(html, "Doubted Friday")
+    assert cells_of(html, "Doubted Friday")[-2:] == ["0", "1"]
+    assert "Never" in cells_of(html, "Quiet Sunday")
+
+    only_no = admin_client.get(MEETINGS_CHECKED_BY_VISITORS, {"visitors": "no"})
+    assert "Doubted Friday" in only_no.content.decode()
+    assert "Happened Tuesday" not in only_no.content.decode()
+    never = admin_client.get(MEETINGS_CHECKED_BY_VISITORS, {"visitors": "never"})
+    assert "Quiet Sunday" in never.content.decode()
+    assert "Happened Tuesday" not in never.content.decode()
+
+
+def test_curators_may_read_the_meetings_list_but_not_change_it(client):
+    client.force_login(make_curator())
+    meeting = make_meeting(name="Happened Tuesday")
+    VisitorConfirmation.objects.create(meeting=meeting, day=days_ago(2), yes=1)
+    response = client.get(MEETINGS_CHECKED_BY_VISITORS)
+    assert response.status_code == 200
+    assert "Happened Tuesday" in response.content.decode()
+    assert "action-checkbox" not in response.content.decode()
+

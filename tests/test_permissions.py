@@ -209,6 +209,8 @@ def test_the_list_covers_every_curated_model_and_what_curators_may_do():
     # What visitors confirmed is read, never changed.
     assert ("moderation", "view_listingcheckedbyvisitors") in codes
     assert ("moderation", "change_listingcheckedbyvisitors") not in codes
+    assert ("moderation", "view_meetingcheckedbyvisitors") in codes
+    assert ("moderation", "change_meetingcheckedbyvisitors") not in codes
     # Sources that sync themselves: added and fixed, never deleted (their runs are kept);
     # runs are read and held ones approved, never edited.
     assert {("exchange", f"{action}_source") for action in ("view", "add", "change")} <= codes
