@@ -14,7 +14,7 @@ PYTHON ?= $(shell for p in python3.12 python3.13 python3 python; do \
 	command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null \
 	&& { echo $$p; break; }; done)
 
-.PHONY: run test install migrate demo check lint format superuser clean bench generate
+.PHONY: run test install migrate demo check lint format superuser clean bench generate messages
 
 $(BIN)/python:
 	@test -n "$(PYTHON)" || { echo "Python 3.12 or newer is needed; none was found on PATH." >&2; exit 1; }
@@ -26,7 +26,26 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e ".[dev]"
 	touch $@
 
-install: $(VENV)/.installed
+# The compiled catalogues Django reads (locale/*/LC_MESSAGES/django.mo), rebuilt when their
+# .po changes, in pure Python: no system package needed (recovery_site/catalogue.py).
+PO_FILES := $(wildcard locale/*/LC_MESSAGES/*.po)
+MO_FILES := $(PO_FILES:.po=.mo)
+locale/%.mo: locale/%.po | $(VENV)/.installed
+	$(BIN)/python -m recovery_site.catalogue compile $<
+
+install: $(VENV)/.installed $(MO_FILES)
+
+# Collect the texts to translate from the code into each language's .po (needs GNU gettext:
+# sudo apt-get install gettext), then translate the new entries (README "Languages").
+# The flags are the ones tests/test_i18n_catalogue.py uses to check that nothing is missing.
+MAKEMESSAGES_FLAGS := --no-location --no-wrap --no-obsolete \
+	--ignore='.venv/*' --ignore='node_modules/*' --ignore='static/vendor/*' \
+	--ignore='staticfiles/*' --ignore='bench/*' --ignore='tests/*' --ignore='*admin*' \
+	--ignore='var/*' --ignore='demo/*'
+LANGUAGE_CODES ?= $(notdir $(wildcard locale/*))
+messages: install
+	$(BIN)/python manage.py makemessages $(MAKEMESSAGES_FLAGS) $(addprefix -l ,$(LANGUAGE_CODES))
+	$(MAKE) $(MO_FILES)
 
 migrate: install
 	$(BIN)/python manage.py migrate --no-input

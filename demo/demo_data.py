@@ -20,11 +20,13 @@ from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import models, transaction
 
-from groups.models import Fellowship, Meeting, Place, SupportGroup
+from demo.spanish_texts import LISTING_TEXTS, spanish_meeting_notes
+from groups.models import Fellowship, Meeting, MeetingText, Place, SupportGroup
 from resources.models import (
     Clinician,
     CommunityResource,
     Helpline,
+    ListingText,
     OpeningHours,
     Organization,
     SoberLivingHome,
@@ -122,6 +124,7 @@ class Loader:
         self.terms = {(term.vocabulary, term.code): term for term in Term.objects.all()}
         self.fellowships = {f.short_name: f for f in Fellowship.objects.all()}
         self.organizations, self.places = {}, {}
+        self.listings, self.spanish_notes = {}, {}
 
     def load(self, files):
         self.check_unique(files)
@@ -138,6 +141,7 @@ class Loader:
                     where = f"{file_name}: {section[:-1]} #{number} ({key} {record.get(key)!r})"
                     self.attempt(where, load_record, record, document, where)
                 self.log(f"{file_name}: {len(document.get(section, []))} {section} read")
+        self.load_spanish_texts()
 
     def attempt(self, where, load_record, *args):
         try:
@@ -200,6 +204,7 @@ class Loader:
         fields["kind"] = model.KIND
         terms = self.listing_terms(model, record.get("terms", {}))
         listing = self.save(model, "slug", fields, terms=terms)
+        self.listings[listing.slug] = listing
         self.save_hours(listing, self.parse_hours(record.get("hours", {})))
         for number, meeting in enumerate(record.get("meetings", []), 1):
             self.attempt(
@@ -219,7 +224,20 @@ class Loader:
             plain["weekday"] = DAY_NAMES[plain["weekday"]]
         fields = {**self.convert(Meeting, plain), "group": group}
         types = [self.term(Vocabulary.MEETING_TYPE, code) for code in record.get("types", [])]
-        self.save(Meeting, "slug", fields, terms=types, m2m="types")
+        meeting = self.save(Meeting, "slug", fields, terms=types, m2m="types")
+        notes = spanish_meeting_notes(record.get("types", []))
+        if notes:
+            self.spanish_notes[meeting] = notes
+
+    def load_spanish_texts(self):
+        """Spanish texts of the listings and meetings loaded (demo/spanish_texts.py)."""
+        for slug, text in LISTING_TEXTS.items():
+            if slug in self.listings:
+                fields = {"listing": self.listings[slug], "language": "es", **text}
+                self.save(ListingText, ("listing", "language"), fields)
+        for meeting, notes in self.spanish_notes.items():
+            fields = {"meeting": meeting, "language": "es", "notes": notes}
+            self.save(MeetingText, ("meeting", "language"), fields)
 
     # --- helpers --------------------------------------------------------------------
 

@@ -136,6 +136,7 @@ CATEGORIES = (
         condition_factory=_of_kind(ListingKind.TREATMENT_PROGRAM),
         kind=ListingKind.TREATMENT_PROGRAM,
         filters=(
+            "new_clients",
             "delivery",
             "open_now",
             "open_24_7",

@@ -9,14 +9,22 @@ from dataclasses import dataclass
 import django_filters as filters
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.functional import lazy
 from django.utils.text import Truncator
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from resources import geo
 
 MAX_TEXT_LENGTH = 200
 
-RADIUS_CHOICES = [(miles, _("%(miles)s miles") % {"miles": miles}) for miles in geo.RADIUS_CHOICES]
+
+def _miles(miles):
+    return gettext("%(miles)s miles") % {"miles": miles}
+
+
+# Lazy, so that each page shows them in its own language ("25 millas").
+RADIUS_CHOICES = [(miles, lazy(_miles, str)(miles)) for miles in geo.RADIUS_CHOICES]
 
 # What the link next to a problem does, when it is not "Remove it".
 FIXES = {
@@ -88,15 +96,19 @@ class ChoicesField(filters.fields.MultipleChoiceField):
                 )
 
 
+def _not_listed(what):
+    return gettext("We don’t list “%(value)s” as %(what)s. Choose from the list.") % {
+        "what": what,
+        "value": "%(value)s",
+    }
+
+
 class ChoicesFilter(filters.MultipleChoiceFilter):
     field_class = ChoicesField
 
     def __init__(self, *args, what, **kwargs):
         kwargs.setdefault("distinct", False)  # every filter here keeps one row per listing
-        kwargs["error_messages"] = {
-            "invalid_choice": _("We don’t list “%(value)s” as %(what)s. Choose from the list.")
-            % {"what": what, "value": "%(value)s"}
-        }
+        kwargs["error_messages"] = {"invalid_choice": lazy(_not_listed, str)(what)}
         super().__init__(*args, **kwargs)
 
 

@@ -7,8 +7,8 @@ How choices combine:
   to say "any of these is fine for me".
 * Different filters must all hold (AND): ``payment=medicaid&language=es`` finds listings
   that take Medicaid and speak Spanish.
-* A filter that only one kind of listing has (clinician role, accepting new clients,
-  fellowship, beds available) shows only that kind.
+* A filter that only some kinds of listing have (clinician role, accepting new clients,
+  fellowship, beds available) shows only those kinds.
 * ``remote`` adds, to the listings within ``radius`` of ``near``, the online and phone
   services that serve the place's state; they have no distance.
 
@@ -41,7 +41,7 @@ from groups.fellowships import FELLOWSHIPS
 from resources import geo
 from resources.models import ClinicianRole, Listing
 from resources.search import TextSearch, strip_near_me
-from resources.vocabularies import TERMS, Vocabulary
+from resources.vocabularies import Vocabulary, term_choices
 
 # The vocabulary filters: the parameter is the vocabulary's own code.
 VOCABULARY_FILTERS = (
@@ -132,45 +132,43 @@ class ListingFilter(PlaceSearchFilterSet):
         method="filter_delivery",
         what=_("a way to get help"),
     )
-    new_clients = TickFilter(
-        label=_("Taking new clients"), field_name="clinician__accepting_new_clients"
-    )
+    new_clients = TickFilter(label=_("Taking new clients"), method="filter_new_clients")
     beds = TickFilter(label=_("Has open beds"), method="filter_beds")
     open_now = TickFilter(label=_("Open now"), method="filter_open_now")
     open_24_7 = TickFilter(label=_("Open 24 hours, 7 days"), field_name="open_24_7")
     payment = ChoicesFilter(
         label=_("Payment"),
-        choices=TERMS[Vocabulary.PAYMENT],
+        choices=term_choices(Vocabulary.PAYMENT),
         method="filter_terms",
         what=_("a payment option"),
     )
     medication = ChoicesFilter(
         label=_("Medication for addiction"),
-        choices=TERMS[Vocabulary.MEDICATION],
+        choices=term_choices(Vocabulary.MEDICATION),
         method="filter_terms",
         what=_("a medication"),
     )
     substance = ChoicesFilter(
         label=_("Help with"),
-        choices=TERMS[Vocabulary.SUBSTANCE],
+        choices=term_choices(Vocabulary.SUBSTANCE),
         method="filter_terms",
         what=_("a substance"),
     )
     population = ChoicesFilter(
         label=_("Who it is for"),
-        choices=TERMS[Vocabulary.POPULATION],
+        choices=term_choices(Vocabulary.POPULATION),
         method="filter_terms",
         what=_("a group of people"),
     )
     language = ChoicesFilter(
         label=_("Language"),
-        choices=TERMS[Vocabulary.LANGUAGE],
+        choices=term_choices(Vocabulary.LANGUAGE),
         method="filter_terms",
         what=_("a language"),
     )
     accessibility = ChoicesFilter(
         label=_("Accessibility"),
-        choices=TERMS[Vocabulary.ACCESSIBILITY],
+        choices=term_choices(Vocabulary.ACCESSIBILITY),
         method="filter_terms",
         what=_("an accessibility feature"),
     )
@@ -250,6 +248,13 @@ class ListingFilter(PlaceSearchFilterSet):
         for mode in modes:
             condition |= Q(**{DELIVERY_FIELDS[mode]: True})
         return queryset.filter(condition)
+
+    def filter_new_clients(self, queryset, name, value):
+        # Clinicians and treatment programs both say whether they take new clients.
+        return queryset.filter(
+            Q(clinician__accepting_new_clients=True)
+            | Q(treatmentprogram__accepting_new_clients=True)
+        )
 
     def filter_beds(self, queryset, name, value):
         return queryset.filter(soberlivinghome__beds_available__gt=0)

@@ -8,7 +8,9 @@ latitude (true shapes near the middle of the view, which is all a town or a regi
 needs); outlines are clipped to the view and thinned to what shows at this size, so a
 city's map weighs a few kilobytes.
 
-A pin carries the number of its result in the list. A result without coordinates gets
+A pin carries the number of its result in the list; pins that would overlap (listings at
+one address, meetings at one hall) are drawn as one marker saying how many are there ("3
+here"), its title naming them. A result without coordinates gets
 no pin, nor does one not offered in person (a helpline's office is not somewhere to go),
 nor one whose street is not public (approximate precision): its stored coordinates could
 give the street away.
@@ -23,6 +25,8 @@ from functools import cache
 from django.contrib.staticfiles import finders
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 STATES_FILE = "vendor/us-atlas/states-10m.json"
 COUNTIES_FILE = "vendor/us-atlas/counties/{state}.json"
@@ -43,6 +47,11 @@ THINNING = 1.5
 # Outlines are clipped this far outside the view, so the clipping edge never shows.
 CLIP_MARGIN = 8
 PIN_RADIUS = 10
+# Pins closer than this (in SVG units) would cover each other's number: one marker.
+OVERLAP = 2 * PIN_RADIUS
+# The marker of several pins: a pill wide enough for "12 here".
+GROUP_WIDTH = 52
+GROUP_HEIGHT = 2 * PIN_RADIUS
 
 
 @dataclass(frozen=True)
@@ -70,6 +79,34 @@ class ProjectedPin:
     pin: Pin
     x: float
     y: float
+
+
+@dataclass(frozen=True)
+class Spot:
+    """Where one marker is drawn: one pin, or the pins that would overlap there."""
+
+    pins: tuple  # of Pin, in the list's order
+    x: float
+    y: float
+
+
+def overlapping_together(projected, distance=OVERLAP):
+    """Spots of ProjectedPins in the list's order: each pin joins the first spot closer
+    than ``distance`` to it, else starts its own."""
+    spots = []  # [x, y, pins]
+    for spot in projected:
+        for x, y, pins in spots:
+            if math.hypot(spot.x - x, spot.y - y) < distance:
+                pins.append(spot.pin)
+                break
+        else:
+            spots.append([spot.x, spot.y, [spot.pin]])
+    return [Spot(tuple(pins), x, y) for x, y, pins in spots]
+
+
+def how_many_here(count):
+    """What the marker of several pins says: "3 here"."""
+    return ngettext("%(count)d here", "%(count)d here", count) % {"count": count}
 
 
 @cache
@@ -215,6 +252,7 @@ class Drawing:
         self.pins = [
             ProjectedPin(pin, *self.view.project(pin.longitude, pin.latitude)) for pin in pins
         ]
+        self.spots = overlapping_together(self.pins)
         # Name → outline rings in SVG units, clipped and thinned; only states in view.
         self.states = {}
         self.state_ids = []
@@ -263,8 +301,8 @@ class Drawing:
                 "M" + "L".join(f"{x:.0f} {y:.0f}" for x, y in run) for run in self.counties
             )
             outlines += f'<path class="map-counties" d="{lines}"/>'
-        # The lowest numbers drawn last, so they lie on top where pins overlap.
-        pins = "".join(self._pin(spot) for spot in reversed(self.pins))
+        # The lowest numbers drawn last, so they lie on top where markers touch.
+        pins = "".join(self._pin(spot) for spot in reversed(self.spots))
         width, height = self.view.width, self.view.height
         return mark_safe(  # noqa: S308 (every text in it is escaped above)
             f'<svg class="map-svg" viewBox="0 0 {width} {height}" role="img" '
@@ -274,13 +312,29 @@ class Drawing:
         )
 
     def _pin(self, spot):
-        x, y, name = f"{spot.x:.0f}", f"{spot.y:.0f}", escape(spot.pin.name)
+        if len(spot.pins) > 1:
+            return self._group(spot)
+        x, y = f"{spot.x:.0f}", f"{spot.y:.0f}"
+        pin = spot.pins[0]
+        name = escape(pin.name)
         if not self.numbered:
             return f'<g class="map-pin"><title>{name}</title><circle cx="{x}" cy="{y}" r="6"/></g>'
         return (
-            f'<g class="map-pin"><title>{spot.pin.number}. {name}</title>'
+            f'<g class="map-pin"><title>{pin.number}. {name}</title>'
             f'<circle cx="{x}" cy="{y}" r="{PIN_RADIUS}"/>'
-            f'<text x="{x}" y="{y}" dy="0.35em">{spot.pin.number}</text></g>'
+            f'<text x="{x}" y="{y}" dy="0.35em">{pin.number}</text></g>'
+        )
+
+    def _group(self, spot):
+        """One marker for pins that would overlap: "3 here", its title naming them."""
+        here = how_many_here(len(spot.pins))
+        names = _(", ").join(f"{pin.number}. {pin.name}" for pin in spot.pins)
+        left, top = spot.x - GROUP_WIDTH / 2, spot.y - GROUP_HEIGHT / 2
+        return (
+            f'<g class="map-pin map-pin-group"><title>{escape(here)}: {escape(names)}</title>'
+            f'<rect x="{left:.0f}" y="{top:.0f}" width="{GROUP_WIDTH}" height="{GROUP_HEIGHT}" '
+            f'rx="{GROUP_HEIGHT / 2:.0f}"/>'
+            f'<text x="{spot.x:.0f}" y="{spot.y:.0f}" dy="0.35em">{escape(here)}</text></g>'
         )
 
 

@@ -6,6 +6,8 @@ Ticked choices within one filter are alternatives (OR); different filters must a
   searched place's, else the site's ``TIME_ZONE``), a weekday 0–6 (Sunday is 0, all that
   day's meetings in their own zone), or "any". Without ``day`` the finder shows today's
   upcoming meetings, unless ``now`` is ticked, which has its own window.
+* Meetings by appointment (no day or time: people arrange one with the group) are listed
+  after all the others, unless a day, a time of day or ``now`` is asked for.
 * ``time``: by local start time: morning 5–12, midday 12–17, evening 17–21, night 21–5.
 * ``now``: in progress, or starting within 2 hours, in each meeting's own zone.
 * ``near`` + ``radius``: in-person and hybrid meetings within the distance, as on the main
@@ -45,7 +47,8 @@ from groups.models import Attendance, FellowshipApproach, FellowshipAudience, me
 from resources import geo
 from resources.models import Term, Weekday, known_time_zones, time_zone_of_postal_code
 from resources.search import strip_near_me
-from resources.vocabularies import meeting_guide_types
+from resources.synonyms import fold
+from resources.vocabularies import Vocabulary, term_choices
 
 TODAY, ANY_DAY = "today", "any"
 DAY_CHOICES = [(TODAY, _("Today")), (ANY_DAY, _("Any day"))] + [
@@ -64,7 +67,7 @@ TIME_CHOICES = [
     ("evening", _("Evening (5 to 9 PM)")),
     ("night", _("Night (9 PM to 5 AM)")),
 ]
-MEETING_TYPE_CHOICES = meeting_guide_types()
+MEETING_TYPE_CHOICES = term_choices(Vocabulary.MEETING_TYPE)
 # The filters shown as groups of checkboxes, in page order.
 CHOICE_FILTERS = (
     "day",
@@ -92,6 +95,9 @@ QUICK_PICKS = (
 FEW_RESULTS = 3
 # The kinds of ways to more meetings.
 WIDER, OTHER_DAYS, ONLINE = "wider", "other days", "online"
+# Meetings by appointment: no day, no time (the constraint meeting_schedule_fits). Said by
+# the weekday rather than the frequency so the index meeting_day_time can find them.
+BY_APPOINTMENT = Q(weekday__isnull=True)
 # How far time_zone_of looks for a ZIP code around a place given as a town or coordinates.
 ZONE_SEARCH_MILES = (15, 100)
 _ZIP_AT_END = re.compile(r"\b(\d{5})$")
@@ -218,17 +224,19 @@ class MeetingFilter(PlaceSearchFilterSet):
         """The clock whose midnight ends "today" for this search, as people write it: "CST"."""
         return self.searched_at.astimezone(self.visitor_zone).tzname()
 
-    def later_today(self, queryset):
-        condition = schedule.later_today_condition(self.searched_at, self.zones, self.visitor_zone)
-        return queryset.filter(condition)
-
     @property
     def qs(self):
         if not hasattr(self, "_qs"):
             queryset = super().qs
             data = self.form.cleaned_data if self.is_valid() else {}
             if not data.get("day") and not data.get("now"):
-                queryset = self.later_today(queryset)
+                # No day asked for: today's, and those by appointment (listed last).
+                condition = schedule.later_today_condition(
+                    self.searched_at, self.zones, self.visitor_zone
+                )
+                if self.zones:  # none: no meeting at all, and Django knows without asking
+                    condition |= BY_APPOINTMENT
+                queryset = queryset.filter(condition)
             self._qs = queryset.in_start_order(self.searched_at, zones=self.zones)
         return self._qs
 
@@ -329,6 +337,9 @@ class MeetingFilter(PlaceSearchFilterSet):
             ]
             if counted:
                 options = [option for option in options if option.count or option.checked]
+            if name == "types":
+                # In the page's language's alphabetical order: "Abierta" before "Cerrada".
+                options.sort(key=lambda option: fold(str(option.label)))
             errors = self.form[name].errors
             opened = bool(errors) or any(
                 option.checked and option.value != TODAY for option in options

@@ -22,13 +22,21 @@ SEARCH_ADDRESSES = (
 )
 
 
+def search_addresses():
+    """SEARCH_ADDRESSES in English, then under each other language's prefix (/es/search/?)."""
+    prefixes = [""] + [
+        f"/{code}" for code, _name in settings.LANGUAGES if code != settings.LANGUAGE_CODE
+    ]
+    return [prefix + address for prefix in prefixes for address in SEARCH_ADDRESSES]
+
+
 @require_safe
 @cache_control(max_age=24 * 60 * 60, public=True)
 def robots_txt(request):
     lines = [
         "User-agent: *",
         f"Disallow: /{settings.ADMIN_URL}",
-        *(f"Disallow: {address}" for address in SEARCH_ADDRESSES),
+        *(f"Disallow: {address}" for address in search_addresses()),
         "Allow: /",
         "",
         f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}",

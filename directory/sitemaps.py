@@ -10,13 +10,16 @@ Only what anyone may open is listed: published listings, active meetings of publ
 groups, fellowships, the browse pages and the fixed pages. Never a search: its address
 holds what someone looked for.
 
-``SITEMAPS`` holds the public site's sections; ``recovery_site/urls.py`` adds those of the
-apps above it (the guides), which subclass ``ModelSitemap``.
+``SITEMAPS`` holds the public site's sections, in English and again in each other language
+(``/sitemap-listings-es.xml`` lists the /es/ pages); ``recovery_site/urls.py`` adds those of
+the apps above it (the guides), which subclass ``ModelSitemap``.
 """
 
+from django.conf import settings
 from django.contrib.sitemaps import Sitemap
 from django.db.models import Max
 from django.urls import reverse
+from django.utils import translation
 
 from directory.categories import CATEGORIES
 from groups.models import Fellowship, Meeting
@@ -82,9 +85,36 @@ class PageSitemap(Sitemap):
         return item
 
 
-SITEMAPS = {
+def in_language(section, language):
+    """The same section with every address in ``language`` (/es/listings/…): a section of
+    its own, so each file stays one query a page however many languages there are."""
+
+    class SectionInLanguage(section):
+        def items(self):
+            with translation.override(language):
+                return super().items()
+
+        def location(self, item):
+            with translation.override(language):
+                return super().location(item)
+
+    SectionInLanguage.__name__ = f"{section.__name__}In{language.title()}"
+    return SectionInLanguage
+
+
+ENGLISH_SITEMAPS = {
     "pages": PageSitemap,
     "listings": ListingSitemap,
     "meetings": MeetingSitemap,
     "fellowships": FellowshipSitemap,
+}
+# The other languages' pages, section by section: /sitemap-listings-es.xml.
+SITEMAPS = {
+    **ENGLISH_SITEMAPS,
+    **{
+        f"{name}-{code}": in_language(section, code)
+        for code, _name in settings.LANGUAGES
+        if code != settings.LANGUAGE_CODE
+        for name, section in ENGLISH_SITEMAPS.items()
+    },
 }

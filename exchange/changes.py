@@ -38,7 +38,11 @@ def _summary(meeting):
         "id": meeting.pk,
         "slug": meeting.slug,
         "name": meeting.name,
-        "when": f"{shown('weekday', meeting.weekday)} {shown('start_time', meeting.start_time)}",
+        "when": (
+            "By appointment"
+            if meeting.weekday is None
+            else f"{shown('weekday', meeting.weekday)} {shown('start_time', meeting.start_time)}"
+        ),
     }
 
 

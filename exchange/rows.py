@@ -73,13 +73,14 @@ class MeetingDetails:
 
 @dataclass
 class MeetingRow:
-    """One meeting on one weekday, of a group named by its fellowship and name."""
+    """One meeting on one weekday, of a group named by its fellowship and name; or one by
+    appointment, with neither weekday nor times (people arrange it with the group)."""
 
     position: int  # where the row is in its file, for messages
     slug: str
     name: str
-    weekday: int
-    start_time: time
+    weekday: int | None  # None: by appointment
+    start_time: time | None  # None exactly when ``weekday`` is
     end_time: time | None
     time_zone: str
     attendance: str

@@ -79,6 +79,7 @@ class ImportReport:
     unchanged: int = 0
     deactivated: int = 0
     skipped: list = field(default_factory=list)
+    by_appointment: int = 0  # rows kept with no day or time
     warnings: list = field(default_factory=list)
     unknown_types: dict = field(default_factory=dict)
     warning_counts: Counter = field(default_factory=Counter)  # {kind: how many}
@@ -100,6 +101,8 @@ class ImportReport:
             f"Groups: {self.groups_created} created, {self.groups_updated} updated. "
             f"Places: {self.places_created} created, {self.places_updated} updated.",
         ]
+        if self.by_appointment:
+            lines.append(f"Meetings by appointment (no day or time, kept): {self.by_appointment}.")
         if self.nothing_deactivated:
             lines.append(self.nothing_deactivated)
         if self.warning_counts:
@@ -269,7 +272,9 @@ def _meeting_values(row: MeetingRow, group, places):
         "group_id": group.pk,
         "name": row.name,
         "weekday": row.weekday,
-        "frequency": MeetingFrequency.WEEKLY,
+        "frequency": (
+            MeetingFrequency.BY_APPOINTMENT if row.weekday is None else MeetingFrequency.WEEKLY
+        ),
         "week_of_month": None,
         "start_time": row.start_time,
         "end_time": row.end_time,

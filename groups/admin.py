@@ -9,9 +9,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from groups.models import Fellowship, Meeting, Place, SupportGroup
+from groups.models import Fellowship, Meeting, MeetingText, Place, SupportGroup
 from resources.admin import (
     HistoryAdmin,
+    ListingTextInline,
     OpeningHoursInline,
     TypedListingAdmin,
     last_verified,
@@ -93,7 +94,7 @@ class SupportGroupAdmin(TypedListingAdmin):
     list_select_related = ("fellowship", "organization")
     search_fields = (*TypedListingAdmin.search_fields, "fellowship__short_name")
     autocomplete_fields = ("organization", "fellowship")
-    inlines = [MeetingInline, OpeningHoursInline]
+    inlines = [MeetingInline, OpeningHoursInline, ListingTextInline]
     fieldsets = listing_fieldsets(SupportGroup, basics=("fellowship",))
 
     def get_queryset(self, request):
@@ -248,9 +249,18 @@ class MeetingActions:
             self.message_user(request, skipped % {"count": unchanged}, messages.WARNING)
 
 
+class MeetingTextInline(admin.StackedInline):
+    """The meeting's notes in Spanish (or another language of the site)."""
+
+    model = MeetingText
+    fields = ("language", "notes")
+    extra = 0
+
+
 @admin.register(Meeting)
 class MeetingAdmin(MeetingActions, HistoryAdmin):
     form = MeetingAdminForm
+    inlines = [MeetingTextInline]
     list_display = (
         "name",
         "group",
@@ -266,6 +276,7 @@ class MeetingAdmin(MeetingActions, HistoryAdmin):
     list_filter = (
         "status",
         ArchivedFilter,
+        "frequency",
         "weekday",
         "attendance",
         "group__fellowship",
@@ -281,7 +292,18 @@ class MeetingAdmin(MeetingActions, HistoryAdmin):
     history_list_display = ["status", "archived_on"]
     fieldsets = (
         (_("Basics"), {"fields": ("group", "name", "slug", "status", "archived_on")}),
-        (_("When"), {"fields": ("weekday", ("start_time", "end_time"), "time_zone")}),
+        (
+            # "By appointment" leaves the day and times empty: people arrange it with the group.
+            _("When"),
+            {
+                "fields": (
+                    ("frequency", "week_of_month"),
+                    "weekday",
+                    ("start_time", "end_time"),
+                    "time_zone",
+                )
+            },
+        ),
         (
             _("Where"),
             {

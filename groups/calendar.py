@@ -2,7 +2,8 @@
 
 Written by hand: the format is small, and the rules that matter are here: CRLF line ends,
 lines folded at 75 octets (never inside a UTF-8 character), text escaped (backslash, comma,
-semicolon, newline), one VEVENT per meeting with a weekly or monthly RRULE.
+semicolon, newline), one VEVENT per meeting with a weekly or monthly RRULE. A meeting by
+appointment has no day or time to put in a calendar: it gets no event.
 
 Times are local wall-clock times with the meeting's IANA zone as TZID
 (``DTSTART;TZID=America/Chicago:20261124T190000``), and each zone used has its VTIMEZONE, as
@@ -16,6 +17,7 @@ from functools import cache
 
 import icalendar
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from groups.models import MeetingFrequency
 from groups.schedule import LAST_WEEK, next_occurrence, occurrence_end
@@ -68,25 +70,26 @@ def _where(meeting):
     if meeting.place:
         lines.insert(0, meeting.place.name)
     where = ", ".join(line for line in lines if line)
-    return f"{where} (and online)" if meeting.is_online else where
+    return gettext("%(where)s (and online)") % {"where": where} if meeting.is_online else where
 
 
 def _description(meeting, page_url):
-    parts = [f"{meeting.group.fellowship.name} meeting of {meeting.group.name}."]
+    names = {"fellowship": meeting.group.fellowship.name, "group": meeting.group.name}
+    parts = [gettext("%(fellowship)s meeting of %(group)s.") % names]
     types = [term.label for term in meeting.types.all()]
     if types:
-        parts.append("Type: " + ", ".join(types) + ".")
+        parts.append(gettext("Type: %(types)s.") % {"types": ", ".join(types)})
     if meeting.conference_url:
-        parts.append(f"Join online: {meeting.conference_url}")
+        parts.append(gettext("Join online: %(link)s") % {"link": meeting.conference_url})
         if meeting.conference_url_notes:
             parts.append(meeting.conference_url_notes)
     if meeting.conference_phone:
-        parts.append(f"Dial in: {meeting.conference_phone}")
+        parts.append(gettext("Dial in: %(phone)s") % {"phone": meeting.conference_phone})
         if meeting.conference_phone_notes:
             parts.append(meeting.conference_phone_notes)
     if meeting.notes:
         parts.append(meeting.notes)
-    parts.append(f"Details and changes: {page_url}")
+    parts.append(gettext("Details and changes: %(page)s") % {"page": page_url})
     return "\n".join(parts)
 
 
@@ -121,7 +124,8 @@ def vtimezone(zone, first_year):
 
 
 def calendar(meetings, request, name, stamp=None):
-    """The text of a VCALENDAR: the VTIMEZONE of each zone, one recurring event per meeting."""
+    """The text of a VCALENDAR: the VTIMEZONE of each zone, one recurring event per meeting
+    (none for meetings by appointment)."""
     stamp = stamp or timezone.now()
     # A meeting in progress starts yesterday at the earliest.
     first_year = (stamp - timedelta(days=1)).year
@@ -134,9 +138,10 @@ def calendar(meetings, request, name, stamp=None):
         f"X-WR-CALNAME:{escape(name)}",
     ]
     events = []
-    for meeting in meetings:
+    scheduled = [meeting for meeting in meetings if not meeting.is_by_appointment]
+    for meeting in scheduled:
         events += event_lines(meeting, request, stamp)
-    zones = sorted({meeting.time_zone for meeting in meetings})
+    zones = sorted({meeting.time_zone for meeting in scheduled})
     return (
         "".join(fold(line) + "\r\n" for line in lines)
         + "".join(vtimezone(zone, first_year) for zone in zones)

@@ -46,8 +46,8 @@ def weeks_of_month(day):
 
 
 def occurs_on(meeting, day):
-    """True if ``meeting`` is held on the local date ``day``."""
-    if weekday_of(day) != meeting.weekday:
+    """True if ``meeting`` is held on the local date ``day`` (never one by appointment)."""
+    if meeting.weekday is None or weekday_of(day) != meeting.weekday:
         return False
     return meeting.frequency != MONTHLY or meeting.week_of_month in weeks_of_month(day)
 
@@ -119,8 +119,11 @@ def next_occurrence(meeting, after=None):
 
     An aware datetime in the meeting's own zone. A meeting in progress is its own next
     occurrence. Built from the local date and wall-clock time, so the offset (CST or CDT)
-    is the one in force on that date.
+    is the one in force on that date. None for a meeting by appointment: it has no day or
+    time until people arrange one.
     """
+    if meeting.weekday is None or meeting.start_time is None:
+        return None
     zone = ZoneInfo(meeting.time_zone)
     after = (after or timezone.now()).astimezone(zone)
     # From yesterday: an occurrence that started before midnight may not be over yet.
@@ -288,7 +291,10 @@ def start_order(moment, zones):
     today counts as next week; one in progress counts from when it started, so is negative),
     then clock minutes. A daylight-saving change before the start adds or takes off its hour,
     so every zone's number is real minutes from the same instant and meetings sort by the
-    instant they start. Monthly meetings sort as if weekly.
+    instant they start. A monthly meeting counts the days to its own next date ("2nd Tuesday"
+    may be five weeks off; see ``_monthly_days_ahead``), though a daylight-saving change more
+    than ORDER_HORIZON ahead is not counted: an hour, weeks away. Meetings by appointment
+    have no day or time: their number is NULL, and ``in_start_order`` puts them last.
     """
     branches = []
     minute = utc(moment).replace(second=0, microsecond=0)
@@ -323,6 +329,7 @@ def start_order(moment, zones):
         if since.date() != now.date():
             still_on |= Q(end_time__isnull=True, start_time__gt=since.time())
         days_ahead = Case(
+            When(frequency=MONTHLY, then=_monthly_days_ahead(now.date(), over, still_on)),
             When(Q(weekday=(weekday - 1) % 7) & still_on, then=Value(-1)),
             When(Q(weekday=weekday) & over, then=Value(7)),
             default=(F("weekday") - Value(weekday) + Value(7)) % Value(7),
@@ -341,6 +348,41 @@ def start_order(moment, zones):
     if not branches:
         return Value(0)
     return Case(*branches, default=Value(0), output_field=IntegerField())
+
+
+def _next_monthly_day(after, weekday, week):
+    """The first date after ``after`` that is the ``week``-th (5 = last) ``weekday``."""
+    year, month = after.year, after.month
+    while (day := _monthly_day(year, month, weekday, week)) <= after:
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return day
+
+
+def _monthly_days_ahead(today, over, still_on):
+    """An integer expression: days from the local date ``today`` to each monthly meeting's
+    next date; -1 for yesterday's, still on past midnight.
+
+    Every (weekday, week of the month) pair's next date is worked out here, 35 of them, so
+    the database only looks the meeting's pair up. ``over`` and ``still_on`` are the
+    conditions ``start_order`` reads the clock with: held today but over, the meeting's next
+    date is next month's.
+    """
+    yesterday = today - timedelta(days=1)
+    held_yesterday = Q(
+        weekday=weekday_of(yesterday), week_of_month__in=sorted(weeks_of_month(yesterday))
+    )
+    whens = [When(held_yesterday & still_on, then=Value(-1))]
+    weeks_today = sorted(weeks_of_month(today))
+    for week in weeks_today:
+        later = (_next_monthly_day(today, weekday_of(today), week) - today).days
+        held_today = Q(weekday=weekday_of(today), week_of_month=week)
+        whens.append(When(held_today & over, then=Value(later)))
+    whens.append(When(weekday=weekday_of(today), week_of_month__in=weeks_today, then=Value(0)))
+    for weekday in range(7):
+        for week in range(1, LAST_WEEK + 1):
+            later = (_next_monthly_day(today, weekday, week) - today).days
+            whens.append(When(weekday=weekday, week_of_month=week, then=Value(later)))
+    return Case(*whens, default=None, output_field=IntegerField())
 
 
 def utc(moment):

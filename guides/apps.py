@@ -7,8 +7,16 @@ def load_guides(sender, using="default", **kwargs):
     from guides.content import create_missing_guides
     from guides.models import Guide
 
-    # Skip when migrating backwards to before the table existed.
-    if Guide._meta.db_table in connections[using].introspection.table_names():
+    # Skip when migrating backwards to before the table (or its language column) existed.
+    connection = connections[using]
+    table = Guide._meta.db_table
+    if table not in connection.introspection.table_names():
+        return
+    with connection.cursor() as cursor:
+        columns = {
+            column.name for column in connection.introspection.get_table_description(cursor, table)
+        }
+    if "language" in columns:
         create_missing_guides(Guide, using=using)
 
 

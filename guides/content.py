@@ -1,4 +1,5 @@
-"""The guides the site ships with: one Markdown file each in ``guides/content/``.
+"""The guides the site ships with: one Markdown file each in ``guides/content/`` (English)
+and ``guides/content/<language>/`` (its translations, same file name, so the same slug).
 
 Each file starts with a few header lines, then ``---``, then the body::
 
@@ -15,24 +16,27 @@ Each file starts with a few header lines, then ``---``, then the body::
     ## The body, in Markdown
 
 ``create_missing_guides`` runs after every ``migrate`` (``guides.apps``): it adds the guides
-whose slug the database does not have yet, published, with a history row. It never changes
-a guide that exists, so what curators edit in the admin (or archive) stays as they left it.
+whose slug and language the database does not have yet, published, with a history row. It
+never changes a guide that exists, so what curators edit in the admin (or archive) stays as
+they left it, in every language.
 """
 
 from datetime import date
 from pathlib import Path
+
+from django.conf import settings
 
 CONTENT_DIR = Path(__file__).parent / "content"
 LIST_FIELDS = ("sources", "searches")
 SHIPPED_REASON = "Shipped with the site"
 
 
-def read_guide(path):
+def read_guide(path, language=settings.LANGUAGE_CODE):
     """The fields of one guide file, as {field: value}, with its slug from the file name."""
     header, separator, body = path.read_text(encoding="utf-8").partition("\n---\n")
     if not separator:
         raise ValueError(f"{path.name}: no '---' line between the header and the body")
-    fields = {"slug": path.stem, "body": body.strip() + "\n"}
+    fields = {"slug": path.stem, "language": language, "body": body.strip() + "\n"}
     for field in LIST_FIELDS:
         fields[field] = []
     current_list = None
@@ -54,16 +58,29 @@ def read_guide(path):
     return fields
 
 
-def shipped_guides():
-    return [read_guide(path) for path in sorted(CONTENT_DIR.glob("*.md"))]
+def content_dir(language):
+    if language == settings.LANGUAGE_CODE:
+        return CONTENT_DIR
+    return CONTENT_DIR / language
+
+
+def shipped_guides(language=settings.LANGUAGE_CODE):
+    """The guides shipped in one language (English unless asked)."""
+    return [read_guide(path, language) for path in sorted(content_dir(language).glob("*.md"))]
+
+
+def every_shipped_guide():
+    for language, _name in settings.LANGUAGES:
+        yield from shipped_guides(language)
 
 
 def create_missing_guides(guide_model, using="default"):
-    """Add the shipped guides the database lacks (by slug); return how many were added."""
-    existing = set(guide_model.objects.using(using).values_list("slug", flat=True))
+    """Add the shipped guides the database lacks (by slug and language); return how many
+    were added."""
+    existing = set(guide_model.objects.using(using).values_list("slug", "language"))
     added = 0
-    for fields in shipped_guides():
-        if fields["slug"] in existing:
+    for fields in every_shipped_guide():
+        if (fields["slug"], fields["language"]) in existing:
             continue
         guide = guide_model(status="published", **fields)
         guide._change_reason = SHIPPED_REASON

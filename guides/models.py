@@ -7,10 +7,12 @@ line, so a curator edits them in a text box and the history shows each change as
 
 from functools import cached_property
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import models
 from django.urls import Resolver404, resolve, reverse
+from django.utils.translation import get_language_from_path, override
 from django.utils.translation import gettext_lazy as _
 
 from directory.categories import BY_SLUG
@@ -83,10 +85,13 @@ def is_page_of_this_site(url):
     path = url.split("#", 1)[0].split("?", 1)[0]
     if not path.startswith("/") or path.startswith("//"):
         return False
-    try:
-        resolve(path)
-    except Resolver404:
-        return False
+    # /es/… pages resolve only with their language active (i18n_patterns), and a curator
+    # checks a Spanish guide's links from the English admin.
+    with override(get_language_from_path(path) or settings.LANGUAGE_CODE):
+        try:
+            resolve(path)
+        except Resolver404:
+            return False
     return True
 
 
@@ -112,14 +117,37 @@ class GuideQuerySet(models.QuerySet):
     def published(self):
         return self.filter(status=GuideStatus.PUBLISHED)
 
+    def for_language(self, language):
+        """One guide per slug: the one in ``language``, else the English one while that
+        slug's translation is missing or a draft (a curator's guide not translated yet).
+        An archived translation is not replaced by the English one: its page says "gone"."""
+        translated = (
+            Guide.objects.filter(language=language).exclude(status=GuideStatus.DRAFT).values("slug")
+        )
+        return self.filter(
+            models.Q(language=language)
+            | (models.Q(language=settings.LANGUAGE_CODE) & ~models.Q(slug__in=translated))
+        )
+
 
 class Guide(TimeStampedModel):
     title = models.CharField(_("title"), max_length=120)
     slug = models.SlugField(
         _("slug"),
         max_length=120,
-        unique=True,
-        help_text=_("The guide's address: /guides/<slug>/. Other pages link to it: keep it."),
+        help_text=_(
+            "The guide's address: /guides/<slug>/. Other pages link to it: keep it. "
+            "A translation takes the same slug as its English guide."
+        ),
+    )
+    language = models.CharField(
+        _("language"),
+        max_length=8,
+        choices=settings.LANGUAGES,
+        default=settings.LANGUAGE_CODE,
+        help_text=_(
+            "The language it is written in: a Spanish guide is shown at /es/guides/<slug>/."
+        ),
     )
     summary = models.CharField(
         _("summary"),
@@ -181,12 +209,23 @@ class Guide(TimeStampedModel):
         ordering = ["position", "title"]
         verbose_name = _("guide")
         verbose_name_plural = _("guides")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["slug", "language"], name="guide_one_per_slug_and_language"
+            )
+        ]
 
     def __str__(self):
         return self.title
 
     def get_absolute_url(self):
-        return reverse("guides:detail", kwargs={"slug": self.slug})
+        # In the guide's own language: /es/guides/<slug>/ for a Spanish one, from any page.
+        with override(self.language):
+            return reverse("guides:detail", kwargs={"slug": self.slug})
+
+    @property
+    def is_default_language(self):
+        return self.language == settings.LANGUAGE_CODE
 
     def delete(self, *args, **kwargs):
         if self.status != GuideStatus.DRAFT:

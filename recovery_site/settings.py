@@ -90,6 +90,10 @@ MIDDLEWARE = [
     # Visitors' GET and HEAD requests read from a replica when there are any.
     "recovery_site.replicas.ReplicaReads",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # The language comes from the address alone (/es/… is Spanish, anything else English,
+    # since i18n_patterns in recovery_site/urls.py does not prefix English). Nothing sets a
+    # language cookie, so a page's address always shows one language.
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -192,7 +196,14 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-LANGUAGE_CODE = "en-us"
+# The public site speaks English (at today's addresses) and Spanish (under /es/). Adding a
+# language: README "Languages".
+LANGUAGE_CODE = "en"
+LANGUAGES = [("en", "English"), ("es", "Español")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+# Dates, times and numbers as written in the United States in each language (CLDR es-US:
+# a decimal point, as on US Spanish pages, not the comma of Spain).
+FORMAT_MODULE_PATH = ["recovery_site.formats"]
 TIME_ZONE = env_time_zone("TIME_ZONE", default="America/Chicago")
 USE_I18N = True
 USE_TZ = True

@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.contrib.sitemaps import views as sitemaps
 from django.urls import include, path
@@ -38,11 +39,18 @@ urlpatterns = [
         {"sitemaps": SITEMAPS},
         name="sitemap_section",
     ),
+    # Meeting Guide apps read this feed at a fixed address, in no language.
+    path("", include("exchange.urls")),
+]
+# The public pages: English at the addresses they always had, each other language under its
+# code (/es/search/). The address alone says the language: no cookie, no guess from the
+# browser (LocaleMiddleware, settings.LANGUAGES).
+urlpatterns += i18n_patterns(
     path("", include("moderation.urls")),
     path("", include("directory.urls")),
     path("", include("guides.urls")),
-    path("", include("exchange.urls")),
-]
+    prefix_default_language=False,
+)
 
 # JSON under /api/ and /hsds/, the site's pages elsewhere (opendata/api/errors.py).
 handler400 = "opendata.api.errors.bad_request"

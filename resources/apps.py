@@ -1,6 +1,6 @@
 from django.apps import AppConfig, apps
 from django.db import connections
-from django.db.models.signals import m2m_changed, post_migrate, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save
 
 
 def sync_vocabulary_terms(sender, using="default", **kwargs):
@@ -30,7 +30,7 @@ class ResourcesConfig(AppConfig):
     def connect_search_signals(self):
         """Keep each listing's stored search text in step with what it is made of."""
         from resources import search_index
-        from resources.models import Listing, Organization, Term
+        from resources.models import Listing, ListingText, Organization, Term
 
         # A typed listing (Clinician, SupportGroup…) sends post_save as its own class.
         for model in apps.get_models():
@@ -42,4 +42,7 @@ class ResourcesConfig(AppConfig):
         # Other apps declare the rows they copy in from their own ready() (groups: fellowships).
         search_index.copy_text_from(Organization, "organization")
         search_index.copy_text_from(Term, "terms")
+        # A curator's Spanish summary and description are searched too.
+        for signal in (post_save, post_delete):
+            signal.connect(search_index.refresh_listing_of_text, sender=ListingText)
         post_migrate.connect(search_index.index_unindexed_listings, sender=self)

@@ -15,6 +15,12 @@ search is done as if no words were typed (``TextSearch.searches`` is False), and
 says so. "Near me" and its like name no place: they are taken out of the words
 (``TextSearch.near_me``), and a page without a place asks for one.
 
+Spanish: words of ``resources/synonyms_es.py`` find what their English words find, on
+both databases. On PostgreSQL a search made in Spanish (the page's language) also reads
+each word with the Spanish configuration (``SPANISH_CONFIG``: stemming, accents ignored by
+``unaccent``), which the Spanish texts and labels of listings are stored with: "reuniones"
+finds a Spanish text saying "reunión". A search in English is read in English only.
+
 On PostgreSQL, when nothing matches exactly, trigram similarity forgives typos
 ("alchoholics anonymus", "sobr living"). The SQLite path, for local development,
 matches whole words (and simple plurals) in ``search_document`` and has no typo
@@ -33,6 +39,7 @@ from django.db import connections
 from django.db.models import Case, F, FloatField, Q, Value, When
 from django.db.models.functions import Coalesce
 from django.db.models.sql import Query
+from django.utils.translation import get_language
 
 from resources.synonyms import (
     IGNORED_WORDS,
@@ -48,6 +55,10 @@ MAX_QUERY_LENGTH = 200
 MAX_ATOMS = 16
 # The text search configuration of the stored vector (resources.search_index) and of queries.
 CONFIG = "english"
+# The configuration of Spanish text (a migration makes it: Spanish stemming after unaccent).
+SPANISH_CONFIG = "spanish_unaccent"
+# The configurations of text in other languages than English, by language.
+LANGUAGE_CONFIGS = {"es": SPANISH_CONFIG}
 # ts_rank normalization: 1 divides by the log of the document length, so a long
 # description mentioning a word many times does not beat a name; 32 maps to 0..1.
 # Not ts_rank_cd: cover density rewards query words standing close together, which in
@@ -241,12 +252,16 @@ class TextSearch:
     condition is never run.
     """
 
-    def __init__(self, text, scope):
+    def __init__(self, text, scope, language=None):
         self.text = text or ""
         self.reading = read_query(self.text)
         self.query = self.reading.query
         self.scope = scope
         self.postgresql = connections[scope.db].vendor == "postgresql"
+        # The words are read in English, and also in the page's language when it has a
+        # configuration of its own.
+        language = (language or get_language() or "").split("-")[0]
+        self.configs = tuple(dict.fromkeys([CONFIG, LANGUAGE_CONFIGS.get(language, CONFIG)]))
 
     @property
     def near_me(self):
@@ -303,7 +318,9 @@ class TextSearch:
 
     @cached_property
     def tsquery(self):
-        return _any_of(_all_of(_atom_tsquery(atom) for atom in branch) for branch in self.query)
+        return _any_of(
+            _all_of(_atom_tsquery(atom, self.configs) for atom in branch) for branch in self.query
+        )
 
     @property
     def exact_match(self):
@@ -316,7 +333,8 @@ class TextSearch:
 
     @cached_property
     def typo_matches(self):
-        return [match for match in map(_typo_match, self.query) if match is not None]
+        matches = (_typo_match(branch, self.configs) for branch in self.query)
+        return [match for match in matches if match is not None]
 
     @property
     def typo_rank(self):
@@ -355,15 +373,16 @@ def _all_of(items):
     return reduce(operator.and_, items)
 
 
-def _tsquery(phrase):
+def _tsquery(phrase, config=CONFIG):
     search_type = "phrase" if len(phrase) > 1 else "plain"
-    return SearchQuery(" ".join(phrase), search_type=search_type, config=CONFIG)
+    return SearchQuery(" ".join(phrase), search_type=search_type, config=config)
 
 
-def _atom_tsquery(atom):
+def _atom_tsquery(atom, configs=(CONFIG,)):
+    queries = [_tsquery(phrase, config) for phrase in atom.phrases for config in configs]
     if atom.negated:
-        return _all_of(~_tsquery(phrase) for phrase in atom.phrases)
-    return _any_of(_tsquery(phrase) for phrase in atom.phrases)
+        return _all_of(~query for query in queries)
+    return _any_of(queries)
 
 
 def _similar(typed):
@@ -371,7 +390,7 @@ def _similar(typed):
     return Q(TrigramWordSimilar(F("search_keywords"), Value(typed)))
 
 
-def _typo_match(branch):
+def _typo_match(branch, configs):
     """Trigram matching of one alternative, for when no listing matches exactly."""
     positive = [atom for atom in branch if not atom.negated]
     negative = [atom for atom in branch if atom.negated]
@@ -381,14 +400,14 @@ def _typo_match(branch):
     # The whole text as one ("sobr living"), or each word on its own ("spansh therapist").
     match = _similar(typed)
     if len(positive) > 1:
-        match |= _all_of(map(_exact_or_similar, positive))
+        match |= _all_of(_exact_or_similar(atom, configs) for atom in positive)
     if negative:
-        match &= Q(search_vector=_all_of(_atom_tsquery(atom) for atom in negative))
+        match &= Q(search_vector=_all_of(_atom_tsquery(atom, configs) for atom in negative))
     return match
 
 
-def _exact_or_similar(atom):
-    exact = Q(search_vector=_atom_tsquery(atom))
+def _exact_or_similar(atom, configs):
+    exact = Q(search_vector=_atom_tsquery(atom, configs))
     return (exact | _similar(atom.typed)) if len(atom.typed) >= MIN_TYPO_LENGTH else exact
 
 

@@ -4,13 +4,19 @@ Every listing stores its searchable text, computed here in Python because it gat
 related rows (vocabulary terms, the fellowship, the organization) that a database
 trigger could not see:
 
-- ``search_document``: all of it as plain folded words, " like this ", in four
-  sections by weight separated by "|", which the SQLite search looks words up in;
+- ``search_document``: all of it as plain folded words, " like this ", in seven
+  sections separated by "|", which the SQLite search looks words up in;
 - ``search_keywords``: the short, structured part (name, what it is, town, terms), which
   PostgreSQL compares with trigrams to forgive typos (GIN ``gin_trgm_ops`` index);
 - ``search_vector``: on PostgreSQL only, the weighted ``tsvector`` (GIN index) that
   PostgreSQL computes from those sections: A the name, B what it is and the summary,
-  C facts such as the town and vocabulary terms, D the description and notes.
+  C facts such as the town and vocabulary terms, D the description and notes, all read
+  with the English configuration; then the same in Spanish, read with the Spanish one
+  (``SPANISH_CONFIG``): B what it is and a curator's Spanish summary, C the Spanish labels
+  of its terms, D a curator's Spanish description (``resources.models.texts``).
+
+The English words are always those of the English site, whatever language is active when
+a listing is saved (a suggestion sent from a Spanish page).
 
 Each kind of listing says its own words (``search_words()`` on the typed model), so this
 module knows no kind by name. Signals, connected in the apps' ``ready()``, keep the three
@@ -28,15 +34,16 @@ from contextvars import ContextVar
 from functools import cache, reduce
 from typing import NamedTuple
 
+from django.conf import settings
 from django.contrib.postgres.search import SearchVector
 from django.db import connections
 from django.db.models import F, Func, TextField, Value
 from django.db.models.signals import post_save
-from django.utils.translation import get_language
+from django.utils.translation import get_language, override
 
 from resources.models import Listing
 from resources.public_cache import forget_public_pages
-from resources.search import CONFIG
+from resources.search import CONFIG, SPANISH_CONFIG
 from resources.synonyms import WORD, fold
 from resources.vocabularies import Vocabulary
 
@@ -49,6 +56,10 @@ class Document(NamedTuple):
     summary: str  # B
     facts: str  # C: town, vocabulary terms, organization, delivery
     text: str  # D: description and notes
+    spanish_labels: str = ""  # B, in Spanish: what it is
+    spanish_summary: str = ""  # B
+    spanish_facts: str = ""  # C: the Spanish labels of its terms
+    spanish_text: str = ""  # D: the Spanish description
 
     @property
     def keywords(self):
@@ -56,10 +67,29 @@ class Document(NamedTuple):
 
     @property
     def sections(self):
-        """The four weights A to D in one text, separated by "|" (never in a word)."""
-        sections = (self.name, _join(self.labels, self.summary), self.facts, self.text)
+        """The sections of SECTIONS in one text, separated by "|" (never in a word)."""
+        sections = (
+            self.name,
+            _join(self.labels, self.summary),
+            self.facts,
+            self.text,
+            _join(self.spanish_labels, self.spanish_summary),
+            self.spanish_facts,
+            self.spanish_text,
+        )
         return f" {' | '.join(sections)} "
 
+
+# The (weight, text search configuration) of each section of search_document, in order.
+SECTIONS = (
+    ("A", CONFIG),
+    ("B", CONFIG),
+    ("C", CONFIG),
+    ("D", CONFIG),
+    ("B", SPANISH_CONFIG),
+    ("C", SPANISH_CONFIG),
+    ("D", SPANISH_CONFIG),
+)
 
 # search_vector, computed by PostgreSQL from the weighted sections of search_document.
 VECTOR = reduce(
@@ -74,18 +104,18 @@ VECTOR = reduce(
                 output_field=TextField(),
             ),
             weight=weight,
-            config=CONFIG,
+            config=config,
         )
-        for number, weight in enumerate("ABCD", start=1)
+        for number, (weight, config) in enumerate(SECTIONS, start=1)
     ),
 )
 
 
 # The same vector in SQL, from the new text of a bulk UPDATE (see _write).
 VECTOR_SQL = " || ".join(
-    f"setweight(to_tsvector('{CONFIG}'::regconfig, "
+    f"setweight(to_tsvector('{config}'::regconfig, "
     f"COALESCE(split_part(new.document, '|', {number}), '')), '{weight}')"
-    for number, weight in enumerate("ABCD", start=1)
+    for number, (weight, config) in enumerate(SECTIONS, start=1)
 )
 
 
@@ -98,7 +128,21 @@ def _words(*texts):
 
 
 def document(listing):
-    """The ``Document`` of ``listing``: a base Listing loaded with its kind and terms."""
+    """The ``Document`` of ``listing``: a base Listing loaded with its kind, terms and texts."""
+    with override(settings.LANGUAGE_CODE):
+        english = _english_document(listing)
+    with override("es"):
+        spanish_labels = _words(listing.get_kind_display(), *listing.specific.search_words()[0])
+    spanish = next((text for text in listing.texts.all() if text.language == "es"), None)
+    return english._replace(
+        spanish_labels=spanish_labels,
+        spanish_summary=_words(spanish.summary) if spanish else "",
+        spanish_facts=_words(*(term.translations.get("es", "") for term in listing.terms.all())),
+        spanish_text=_words(spanish.description) if spanish else "",
+    )
+
+
+def _english_document(listing):
     labels = [listing.get_kind_display()]
     facts = [listing.organization.name if listing.organization else ""]
     facts += [listing.city, listing.region, listing.postal_code, *listing.delivery_modes]
@@ -136,7 +180,7 @@ def refresh_search_index(queryset=None, *, batch_size=500):
     listings = Listing.objects.all()
     if queryset is not None:
         listings = listings.using(queryset.db).filter(pk__in=queryset.values("pk"))
-    listings = listings.order_by("pk").with_kind_details().prefetch_related("terms")
+    listings = listings.order_by("pk").with_kind_details().prefetch_related("terms", "texts")
     count, batch = 0, []
     for listing in listings.iterator(chunk_size=batch_size):
         doc = document(listing)
@@ -246,6 +290,12 @@ def refresh_listings_of_related(sender, instance, raw=False, using="default", **
     if not raw and not _deferred.get():
         lookup = RELATED_TEXT[sender]
         refresh_search_index(Listing.objects.using(using).filter(**{lookup: instance}))
+
+
+def refresh_listing_of_text(sender, instance, raw=False, using="default", **kwargs):
+    """A curator's text of a listing in another language was saved or deleted."""
+    if not raw and not _deferred.get():
+        refresh_search_index(Listing.objects.using(using).filter(pk=instance.listing_id))
 
 
 def index_unindexed_listings(sender, using="default", **kwargs):

@@ -15,11 +15,14 @@ search gets the union of its groups, one step deep (``sublocade`` finds
 ``buprenorphine`` but not ``suboxone``).
 
 When you add a group, add a line to the search tests if the group matters to people.
+Spanish words are kept apart, in ``resources/synonyms_es.py``, and read into the same index.
 """
 
 import re
 import unicodedata
 from typing import NamedTuple
+
+from resources.synonyms_es import SPANISH_IGNORED_WORDS, SPANISH_SYNONYMS
 
 # Letters and digits; everything else separates words. Shared by resources.search_index and
 # resources.search so that listings and queries are cut into words the same way.
@@ -119,8 +122,12 @@ _STOP_WORDS = """
 STOP_WORDS = frozenset(_STOP_WORDS.split())
 # Words a search also skips unless they are inside quotes: the filler of "find a therapist
 # near me".
-IGNORED_WORDS = STOP_WORDS | frozenset(
-    ["near", "nearby", "around", "area", "local", "find", "finding", "looking", "need", "want"]
+IGNORED_WORDS = (
+    STOP_WORDS
+    | frozenset(
+        ["near", "nearby", "around", "area", "local", "find", "finding", "looking", "need", "want"]
+    )
+    | SPANISH_IGNORED_WORDS
 )
 
 
@@ -146,7 +153,26 @@ def _build_index(groups):
     return index
 
 
+def _build_spanish_index(entries, english):
+    """Each Spanish word finds its entry's Spanish words and all that its English words
+    find. A Spanish word the English table knows ("alcohol", "virtual") keeps its English
+    meaning, so that English searches stay as they are."""
+    index = {}
+    for entry in entries:
+        members = [words_of(phrase) for phrase in entry.words]
+        found = list(dict.fromkeys(members))
+        for phrase in (*entry.means, *entry.also_finds):
+            meant = words_of(phrase)
+            found.extend(p for p in english.get(meant, [meant]) if p not in found)
+        for member in members:
+            if member not in english:
+                known = index.setdefault(member, [])
+                known.extend(phrase for phrase in found if phrase not in known)
+    return index
+
+
 _INDEX = _build_index(SYNONYMS)
+_INDEX.update(_build_spanish_index(SPANISH_SYNONYMS, _INDEX))
 LONGEST_PHRASE = max(len(phrase) for phrase in _INDEX)
 
 

@@ -4,12 +4,21 @@ This is the one place where the words are kept. ``sync_vocabularies`` runs after
 every ``migrate`` and brings the ``Term`` table in line with it: new terms are
 added and labels updated, but no term is ever deleted, because listings may still
 point at it (retire a term by setting ``is_active`` to false in the admin instead).
+
+Labels in other languages are kept beside the code, one file per language:
+``data/vocabulary_labels/<language>.json`` (``{vocabulary: {code: label}}``) for the words
+below, and for meeting types the Meeting Guide type list's own labels. They are synced
+into ``Term.translations``.
 """
 
 import json
+from functools import cache
 from pathlib import Path
 
+from django.conf import settings
 from django.db import models
+from django.utils.functional import lazy
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 
@@ -136,14 +145,70 @@ TERMS = {
     ],
 }
 
-MEETING_GUIDE_TYPES_FILE = Path(__file__).parent / "data" / "meeting_guide_types.json"
+DATA = Path(__file__).parent / "data"
+MEETING_GUIDE_TYPES_FILE = DATA / "meeting_guide_types.json"
+VOCABULARY_LABELS = DATA / "vocabulary_labels"
+
+
+@cache
+def _meeting_guide_labels():
+    with MEETING_GUIDE_TYPES_FILE.open(encoding="utf-8") as types_file:
+        return json.load(types_file)
 
 
 def meeting_guide_types():
     """The Meeting Guide type codes as (code, English label), sorted by label."""
-    with MEETING_GUIDE_TYPES_FILE.open(encoding="utf-8") as types_file:
-        labels = json.load(types_file)
+    labels = _meeting_guide_labels()
     return sorted(((code, names["en"]) for code, names in labels.items()), key=lambda t: t[1])
+
+
+def other_languages():
+    """The site's languages besides its own (English): those labels are translated into."""
+    return [code for code, _name in settings.LANGUAGES if code != settings.LANGUAGE_CODE]
+
+
+@cache
+def vocabulary_labels(language):
+    """``{vocabulary: {code: label}}`` in ``language``, from its file; {} when it has none."""
+    path = VOCABULARY_LABELS / f"{language}.json"
+    if not path.exists():
+        return {}
+    with path.open(encoding="utf-8") as labels_file:
+        return json.load(labels_file)
+
+
+def translations_of(vocabulary, code):
+    """``{language: label}`` of a term in each of the site's other languages that has one."""
+    found = {}
+    for language in other_languages():
+        if vocabulary == Vocabulary.MEETING_TYPE:
+            label = _meeting_guide_labels().get(code, {}).get(language)
+        else:
+            label = vocabulary_labels(language).get(vocabulary, {}).get(code)
+        if label:
+            found[language] = label
+    return found
+
+
+@cache
+def label_in(language, vocabulary, code, english):
+    """The label of a term in ``language`` (a code such as "es" or "es-mx"), else English."""
+    language = (language or "").split("-")[0]
+    return translations_of(vocabulary, code).get(language, english)
+
+
+def _active_label(vocabulary, code, english):
+    return label_in(get_language(), vocabulary, code, english)
+
+
+_lazy_label = lazy(_active_label, str)
+
+
+def term_choices(vocabulary):
+    """(code, label) pairs of a vocabulary with labels in the language active when shown,
+    for forms and filters built once at import."""
+    terms = meeting_guide_types() if vocabulary == Vocabulary.MEETING_TYPE else TERMS[vocabulary]
+    return [(code, _lazy_label(vocabulary, code, label)) for code, label in terms]
 
 
 def all_terms():
@@ -155,20 +220,27 @@ def all_terms():
 
 
 def sync_vocabularies(term_model, using="default"):
-    """Add missing terms and refresh labels and order; never delete a term."""
+    """Add missing terms and refresh labels, translations and order; never delete a term."""
     existing = {
         (term.vocabulary, term.code): term for term in term_model.objects.using(using).all()
     }
     to_create, to_update = [], []
     for vocabulary, code, label, position in all_terms():
+        translations = translations_of(vocabulary, code)
         term = existing.get((vocabulary, code))
         if term is None:
             to_create.append(
-                term_model(vocabulary=vocabulary, code=code, label=label, position=position)
+                term_model(
+                    vocabulary=vocabulary,
+                    code=code,
+                    label=label,
+                    translations=translations,
+                    position=position,
+                )
             )
-        elif (term.label, term.position) != (label, position):
-            term.label, term.position = label, position
+        elif (term.label, term.translations, term.position) != (label, translations, position):
+            term.label, term.translations, term.position = label, translations, position
             to_update.append(term)
     term_model.objects.using(using).bulk_create(to_create)
-    term_model.objects.using(using).bulk_update(to_update, ["label", "position"])
+    term_model.objects.using(using).bulk_update(to_update, ["label", "translations", "position"])
     return len(to_create), len(to_update)

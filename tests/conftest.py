@@ -6,6 +6,7 @@ pytest-django provides ``client``, ``admin_client`` and ``django_assert_num_quer
 import pytest
 from django.core.cache import cache
 from django.db import connection
+from django.utils import translation
 
 from tests.servers import collected_static, redis_server
 
@@ -20,6 +21,16 @@ def empty_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def english_to_begin_with():
+    """Each test starts in English. A request to /es/… leaves Spanish active in the test's
+    thread (LocaleMiddleware activates the address's language and nothing switches it
+    back), which would make the next test's reverse() give /es/ addresses."""
+    translation.activate("en")
+    yield
+    translation.activate("en")
 
 
 def pytest_collection_modifyitems(config, items):

@@ -76,6 +76,8 @@ class ResourceParser(HTMLParser):
         attrs = dict(attrs)
         if tag == "script":
             self.scripts.append(attrs)
+        if tag == "link" and "alternate" in (attrs.get("rel") or "").split():
+            return  # the page in another language or format: a link, never fetched by itself
         for name in self.FETCHED.get(tag, []):
             if attrs.get(name):
                 self.urls.append(attrs[name])

@@ -305,4 +305,3 @@ def test_curators_may_read_the_meetings_list_but_not_change_it(client):
     assert response.status_code == 200
     assert "Happened Tuesday" in response.content.decode()
     assert "action-checkbox" not in response.content.decode()
-

@@ -148,6 +148,8 @@ def test_delivery_is_any_of_the_ways_ticked():
 def test_checkbox_filters():
     make_clinician(name="Taking clients", accepting_new_clients=True)
     make_clinician(name="Full", accepting_new_clients=False)
+    make_treatment_program(name="Program taking clients", accepting_new_clients=True)
+    make_treatment_program(name="Full program", accepting_new_clients=False)
     make_sober_living_home(
         name="Beds", beds_total=8, beds_available=2, beds_updated_on="2026-10-01"
     )
@@ -156,7 +158,8 @@ def test_checkbox_filters():
     )
     make_helpline(name="Always open", open_24_7=True)
 
-    assert names({"new_clients": "1"}) == ["Taking clients"]
+    # Clinicians and treatment programs both say whether they take new clients.
+    assert names({"new_clients": "1"}) == ["Program taking clients", "Taking clients"]
     assert names({"beds": "on"}) == ["Beds"]
     assert names({"open_24_7": "true"}) == ["Always open"]
     # The open-now filter counts a listing open 24/7 as open.

@@ -235,19 +235,20 @@ BY_APPOINTMENT = [
 ]  # fmt: skip
 
 
-def test_by_appointment_rows_are_skipped_with_a_warning_and_bad_rows_listed():
+def test_by_appointment_rows_are_kept_and_bad_rows_listed():
     report = import_feed(BY_APPOINTMENT, fellowship="AA", skip_invalid=True)
 
-    assert list(Meeting.objects.values_list("slug", flat=True)) == ["weekly"]
+    assert list(Meeting.objects.values_list("slug", flat=True)) == ["weekly", "by-appointment"]
+    assert Meeting.objects.get(slug="by-appointment").frequency == "by_appointment"
     assert report.skipped == ["row 3 (slug 'nameless'): name is missing"]
-    kind = "meetings without a day or time skipped (by appointment: not stored yet)"
-    assert report.warning_counts[kind] == 1
+    assert report.by_appointment == 1
+    assert not report.warning_counts
 
 
 def test_by_appointment_rows_never_reject_a_strict_import():
     import_feed(BY_APPOINTMENT[:2], fellowship="AA")
 
-    assert list(Meeting.objects.values_list("slug", flat=True)) == ["weekly"]
+    assert list(Meeting.objects.values_list("slug", flat=True)) == ["weekly", "by-appointment"]
 
 
 def test_strict_refuses_the_whole_feed_over_a_row_that_cannot_be_a_meeting(tmp_path):
@@ -259,8 +260,8 @@ def test_strict_refuses_the_whole_feed_over_a_row_that_cannot_be_a_meeting(tmp_p
 
     out = io.StringIO()
     call_command("import_meeting_guide", str(path), fellowship="AA", stdout=out)
-    assert "1 created" in out.getvalue()
-    assert "1 meetings without a day or time skipped" in out.getvalue()
+    assert "2 created" in out.getvalue()
+    assert "Meetings by appointment (no day or time, kept): 1." in out.getvalue()
 
 
 def test_a_row_with_nothing_that_says_its_time_zone_is_refused_with_how_to_set_it(settings):

@@ -8,8 +8,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from directory.pagination import ListingPaginator
 from directory.templatetags.opening import open_status_at
-from resources.models import Weekday
+from resources.models import Listing, Weekday
 from tests.factories import make_clinician, make_opening_hours, make_treatment_program
 from tests.helpers import text_of
 
@@ -107,3 +108,28 @@ def test_cards_and_the_listing_page_show_the_status_now(client):
     assert "Open now · closes at" in search
     page = text_of(client.get(clinic.get_absolute_url()).content.decode())
     assert "Open now — closes at" in page
+
+
+def test_a_page_of_results_reads_the_hours_with_the_listings(django_assert_num_queries):
+    clinic = make_clinician(name="Split Shift Clinic")
+    weekday_hours(clinic, opens=time(7, 30), closes=time(12))
+    weekday_hours(clinic, opens=time(13), closes=time(17, 45))
+    make_opening_hours(clinic, weekday=Weekday.SATURDAY, opens=time(0), closes=time(23, 59))
+    make_clinician(name="No Hours Clinic")
+    paginator = ListingPaginator(Listing.objects.order_by("-name"), count=2)
+    # The ids, then the listings with their hours, then their terms: no query per card.
+    with django_assert_num_queries(3):
+        listings = list(paginator.page(1).object_list)
+    split_shift, no_hours = listings
+    lunch = next_weekday_at(Weekday.MONDAY, 12, 15)
+    with django_assert_num_queries(0):
+        assert open_status_at(no_hours, lunch) is None
+        status = open_status_at(split_shift, lunch)
+    assert (status.status, status.change) == ("Closed now", "opens at 1 PM")
+    for moment in (
+        next_weekday_at(Weekday.MONDAY, 7, 29),
+        next_weekday_at(Weekday.TUESDAY, 17, 44),
+        next_weekday_at(Weekday.FRIDAY, 18),
+        next_weekday_at(Weekday.SATURDAY, 23, 58),
+    ):
+        assert open_status_at(split_shift, moment) == open_status_at(clinic, moment)

@@ -323,9 +323,9 @@ def test_renaming_a_fellowship_refreshes_its_groups(directory):
 def test_refresh_indexes_listings_written_without_signals(directory, django_assert_num_queries):
     Listing.objects.update(search_document="", search_keywords="", search_vector=None)
     assert found("suboxone") == []
-    # The listings, then per batch: their terms, one UPDATE of the text (and on
-    # PostgreSQL the vector, computed in the same statement).
-    per_batch = 2
+    # The listings, then per batch: their terms, their texts in other languages, one UPDATE
+    # of the text (and on PostgreSQL the vector, computed in the same statement).
+    per_batch = 3
     with django_assert_num_queries(1 + 2 * per_batch):
         count = refresh_search_index(Listing.objects.filter(kind="clinician"), batch_size=3)
     assert count == 6

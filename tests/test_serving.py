@@ -7,6 +7,7 @@ deployment does, and every server here runs with DEBUG off.
 import gzip
 import re
 import time
+from urllib.parse import urlsplit
 
 import pytest
 from django.db import connection
@@ -42,6 +43,11 @@ def test_pages_link_static_files_by_a_hashed_name_on_this_site(server):
 
     html = body.decode()
     assert re.fullmatch(r"/static/css/site\.[0-9a-f]{12}\.css", stylesheet_url(html))
+    # The other languages' addresses are full URLs, as search engines want them; the
+    # browser never fetches them.
+    alternates = re.findall(r'<link rel="alternate" hreflang="[^"]+" href="([^"]+)">', html)
+    assert {urlsplit(url).netloc for url in alternates} == {urlsplit(server.url).netloc}
+    html = re.sub(r'<link rel="alternate" [^>]*>', "", html)
     linked = re.findall(r'(?:href|src)="([^"#]+)"', html)
     assert not [url for url in linked if re.match(r"\s*(https?:)?//", url)], linked
 

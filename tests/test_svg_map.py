@@ -18,7 +18,6 @@ from directory.maps import Drawing, Pin, us_states
 from recovery_site.headers import map_tiles_origin
 from tests.factories import (
     DENVER,
-    EDGEWATER,
     make_clinician,
     make_helpline,
     make_meeting,
@@ -28,6 +27,14 @@ from tests.factories import (
 )
 
 CHICAGO_LOOP = Pin(1, "Loop", "/loop/", 41.8781, -87.6298)
+NAPERVILLE = {
+    "address_line1": "400 S Eagle St",
+    "city": "Naperville",
+    "region": "IL",
+    "postal_code": "60540",
+    "latitude": "41.771700",
+    "longitude": "-88.148100",
+}
 DENVER_PIN = Pin(2, "Denver", "/denver/", 39.7480, -104.9990)
 
 
@@ -126,7 +133,8 @@ def test_pins_are_numbered_as_the_list_and_results_without_a_place_have_none():
     )
     helpline = make_helpline(name="Phone Only Line")
     sober_home = make_sober_living_home(name="Quiet House")  # approximate: only its town is public
-    fifth = make_treatment_program(name="Fifth Program", **EDGEWATER)
+    # Far enough from the first that their pins do not overlap (one marker, "2 here").
+    fifth = make_treatment_program(name="Fifth Program", **DENVER)
 
     html = render_map([first, no_coordinates, helpline, sober_home, fifth])
 
@@ -171,8 +179,11 @@ def test_one_listing_or_meeting_gets_one_pin_without_a_number():
 @pytest.mark.django_db
 def test_the_search_page_near_a_place_shows_the_map_numbered_as_its_list(client):
     near = make_clinician(name="Near Clinic")
-    farther = make_treatment_program(name="Farther Program", **EDGEWATER)
-    html = client.get("/search/", {"near": "60614", "sort": "distance"}).content.decode()
+    # About 29 miles west: on a map of the region its pin stands apart from the first.
+    farther = make_treatment_program(name="Farther Program", **NAPERVILLE)
+    html = client.get(
+        "/search/", {"near": "60614", "sort": "distance", "radius": "50"}
+    ).content.decode()
     names = re.findall(r'<h3><a href="[^"]+">([^<]+)</a></h3>', html)
     assert names == [near.name, farther.name]
     assert svg_pins(html) == [(1, near.name), (2, farther.name)]
@@ -230,3 +241,27 @@ def test_listing_and_meeting_pages_show_their_one_pin(client):
     meeting = make_meeting(name="Page Meeting", place=make_place())
     html = client.get(meeting.get_absolute_url()).content.decode()
     assert "<title>Page Meeting</title>" in html
+
+
+def test_pins_that_would_overlap_are_one_marker_saying_how_many():
+    same_door = [
+        Pin(1, "Clark Street Counseling", "/a/", 41.9248, -87.6414),
+        Pin(2, "Clark Street Recovery", "/b/", 41.9248, -87.6414),
+        Pin(4, "Next Door <Clinic>", "/c/", 41.9249, -87.6415),
+    ]
+    svg = Drawing([*same_door, Pin(3, "Milwaukee", "/d/", 43.0389, -87.9065)], label="Map").svg()
+    # One marker at the door, its title naming the three in the list's order; Milwaukee, 80
+    # miles north, keeps its own numbered pin.
+    assert svg.count('class="map-pin map-pin-group"') == 1
+    assert (
+        "<title>3 here: 1. Clark Street Counseling, 2. Clark Street Recovery, "
+        "4. Next Door &lt;Clinic&gt;</title>"
+    ) in svg
+    assert ">3 here</text>" in svg
+    assert svg_pins(svg) == [(3, "Milwaukee")]
+
+
+@pytest.mark.django_db
+def test_the_browsers_map_is_given_the_words_of_a_marker_of_several_pins():
+    html = render_map([make_clinician(), make_clinician(), make_clinician(**DENVER)])
+    assert map_data(html)["here"][2:] == ["2 here", "3 here"]

@@ -11,6 +11,7 @@ from django import template
 from django.utils import dateformat
 from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
 
 from groups.schedule import next_occurrence as next_start
 from groups.schedule import occurrence_end
@@ -58,8 +59,8 @@ def bare_url(url):
 
 
 def clock(value):
-    """A time of day in plain US style: 7:00 PM."""
-    return dateformat.time_format(value, "g:i A")
+    """A time of day in plain US style: 7:00 PM (in Spanish 7:00 p. m., from the catalogue)."""
+    return dateformat.time_format(value, _("g:i A"))
 
 
 @register.filter
@@ -73,7 +74,10 @@ def weekly_hours(periods):
         return []
     by_day = {day: [] for day in Weekday}
     for period in periods:
-        by_day[period.weekday].append(f"{clock(period.opens)} to {clock(period.closes)}")
+        by_day[period.weekday].append(
+            _("%(opens)s to %(closes)s")
+            % {"opens": clock(period.opens), "closes": clock(period.closes)}
+        )
     return [{"day": day.label, "periods": by_day[day]} for day in WEEK_FROM_MONDAY]
 
 
@@ -88,8 +92,9 @@ def by_vocabulary(terms):
 
 @register.filter
 def monday_first(items):
-    """Meetings (or anything with a Sunday-0 ``weekday``) reordered to start the week Monday."""
-    return sorted(items, key=lambda item: (item.weekday + 6) % 7)
+    """Meetings (or anything with a Sunday-0 ``weekday``) reordered to start the week Monday;
+    meetings by appointment (no weekday) last."""
+    return sorted(items, key=lambda item: 7 if item.weekday is None else (item.weekday + 6) % 7)
 
 
 @dataclass(frozen=True)
@@ -105,7 +110,7 @@ class MeetingTime:
 
     @property
     def date(self):
-        return dateformat.format(self.start, "l, F j")
+        return dateformat.format(self.start, _("l, F j"))
 
     @property
     def utc(self):
@@ -132,8 +137,11 @@ class MeetingTime:
 
 
 def next_occurrence(meeting, now=None):
-    """The next occurrence (weekly or monthly) not over at ``now``, as a MeetingTime."""
+    """The next occurrence (weekly or monthly) not over at ``now``, as a MeetingTime; None
+    for a meeting by appointment."""
     start = next_start(meeting, now)
+    if start is None:
+        return None
     end = occurrence_end(meeting, start) if meeting.end_time else None
     return MeetingTime(start=start, end=end)
 

@@ -4,6 +4,7 @@ Like ``directory``, they only rearrange what the view loaded and never query the
 """
 
 from django import template
+from django.contrib.humanize.templatetags.humanize import intcomma
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -62,7 +63,7 @@ def key_facts(listing):
         facts.append(Listing.delivery_label("offers_phone"))
     facts += listing.specific.kind_facts()
     # Prefetched by the search page (RESULT_VOCABULARIES), in their vocabulary's order.
-    facts += [term.label for term in listing.result_terms]
+    facts += [term.display_label for term in listing.result_terms]
     return facts
 
 
@@ -76,3 +77,42 @@ def select_options(filterset, name):
 def tick(filterset, name):
     """The checkbox ``name`` if this page offers it: ``{% with t=filterset|tick:"remote" %}``."""
     return filterset.tick(name)
+
+
+@register.simple_tag
+def result_count(page, filterset):
+    """The results' heading: "12 results for “detox” near Chicago, IL", "No results near …",
+    one whole sentence per case so that every language can order it its own way."""
+    count = page.paginator.count
+    searched = filterset.text_search.searches
+    near = bool(filterset.location)
+    values = {
+        "total": intcomma(count),
+        "text": filterset.searched_text,
+        "place": filterset.location.label if near else "",
+    }
+    if not count:
+        if searched and near:
+            return _("No results for “%(text)s” near %(place)s") % values
+        if searched:
+            return _("No results for “%(text)s”") % values
+        if near:
+            return _("No results near %(place)s") % values
+        return _("No results")
+    if searched and near:
+        message = ngettext(
+            "%(total)s result for “%(text)s” near %(place)s",
+            "%(total)s results for “%(text)s” near %(place)s",
+            count,
+        )
+    elif searched:
+        message = ngettext(
+            "%(total)s result for “%(text)s”", "%(total)s results for “%(text)s”", count
+        )
+    elif near:
+        message = ngettext(
+            "%(total)s result near %(place)s", "%(total)s results near %(place)s", count
+        )
+    else:
+        message = ngettext("%(total)s result", "%(total)s results", count)
+    return message % values

@@ -13,7 +13,7 @@ from django.templatetags.static import static
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from directory.maps import Drawing, pins_for
+from directory.maps import Drawing, how_many_here, pins_for
 
 register = template.Library()
 
@@ -70,6 +70,16 @@ def results_map(context):
         # County lines when zoomed in, one file per state around the results.
         "counties": {
             state: static(f"vendor/us-atlas/counties/{state}.json") for state in drawing.state_ids
+        },
+        # What a marker of several pins says, by how many ("3 here"): static/js/map.js
+        # groups the pins that would overlap at the zoom shown, and the words are the site's.
+        "here": [how_many_here(count) for count in range(len(pins) + 1)],
+        # The words Leaflet would otherwise show in English: its zoom buttons' names and the
+        # credit for the outlines.
+        "words": {
+            "zoomIn": _("Zoom in"),
+            "zoomOut": _("Zoom out"),
+            "credit": _("State and county lines: US Census Bureau, via us-atlas."),
         },
         "tiles": (
             {"url": settings.MAP_TILES_URL, "attribution": settings.MAP_TILES_ATTRIBUTION}

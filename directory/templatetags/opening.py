@@ -10,7 +10,6 @@ from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 from django import template
-from django.db.models import prefetch_related_objects
 from django.utils import dateformat, timezone
 from django.utils.translation import gettext as _
 
@@ -30,15 +29,15 @@ class OpenStatus:
 
 
 def short_time(value):
-    """7 AM, 7:30 PM: the minutes only when there are some."""
-    return dateformat.time_format(value, "g A" if value.minute == 0 else "g:i A")
+    """7 AM, 7:30 PM: the minutes only when there are some (formats by language)."""
+    return dateformat.time_format(value, _("g A") if value.minute == 0 else _("g:i A"))
 
 
 def open_status_at(listing, moment):
     """The OpenStatus of ``listing`` at ``moment``; None when its hours or zone are unknown."""
     if listing.open_24_7:
         return OpenStatus(True, _("Open 24 hours"), "")
-    periods = list(listing.opening_hours.all())
+    periods = _opening_hours(listing)
     if not periods or not listing.time_zone:
         return None
     local = moment.astimezone(ZoneInfo(listing.time_zone))
@@ -71,6 +70,13 @@ def open_status_at(listing, moment):
     return OpenStatus(False, _("Closed now"), "")
 
 
+def _opening_hours(listing):
+    """The periods a page of results read with the listing (ListingPaginator), else the
+    listing's own: prefetched on its page, queried otherwise."""
+    periods = getattr(listing, "page_opening_hours", None)
+    return list(listing.opening_hours.all()) if periods is None else periods
+
+
 def _closes(period, by_day, today):
     """ "closes at 5 PM"; a period that runs to midnight and on past it closes the next day."""
     closes = period.closes
@@ -87,10 +93,3 @@ def _closes(period, by_day, today):
 def open_status(listing):
     """``{% with status=listing|open_status %}``: the OpenStatus now, or None."""
     return open_status_at(listing, timezone.now())
-
-
-@register.simple_tag
-def load_opening_hours(listings):
-    """Read the opening hours of a page of results in one query, for ``open_status``."""
-    prefetch_related_objects(list(listings), "opening_hours")
-    return ""

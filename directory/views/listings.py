@@ -1,7 +1,6 @@
 from http import HTTPStatus
 
 from django.conf import settings
-from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -13,7 +12,7 @@ from django_htmx.http import HttpResponseClientRedirect
 from directory.categories import ALL_FILTERS, CATEGORIES, KIND_NAMES, get_category_or_404
 from directory.counts import home_counts
 from directory.listing_filters import CLEAR_FILTERS, ListingFilter
-from directory.pagination import paginate
+from directory.pagination import ListingPaginator, paginate
 from directory.understanding import (
     finder_address,
     read_the_box,
@@ -23,13 +22,8 @@ from directory.understanding import (
 from groups.models import Meeting
 from moderation.models import with_pending_notice
 from recovery_site.input_checks import reads_its_own_parameters
-from resources.models import Listing, Term
+from resources.models import Listing
 from resources.public_cache import seconds_to_next_minute
-from resources.vocabularies import Vocabulary
-
-RESULTS_PER_PAGE = 20
-# The vocabularies whose terms a search result shows (see find_help.key_facts).
-RESULT_VOCABULARIES = (Vocabulary.PAYMENT, Vocabulary.MEDICATION)
 
 
 def home_page_seconds():
@@ -114,53 +108,6 @@ def find_help(request, category):
     if request.htmx and not request.htmx.history_restore_request:
         template += "#results"
     return render(request, template, context, status=status)
-
-
-class ListingPaginator(Paginator):
-    """Pages of listings found by a search, whose number is already known, read in two steps.
-
-    The order (rank, distance, name) is worked out on the listing table alone and gives
-    the page's ids and kinds; only those listings are then read, joined to the tables of
-    the kinds on the page, with their organization, fellowship and terms. Joining the six
-    kind tables to every match instead costs PostgreSQL more to plan (about 8 ms) than the
-    search costs to run, and to rank a national search it would join thousands of rows to
-    show 20.
-    """
-
-    def __init__(self, results, count):
-        super().__init__(results, RESULTS_PER_PAGE)
-        self.count = count  # counted with the option counts (ListingFilter.tally)
-
-    def page(self, number):
-        number = self.validate_number(number)
-        if not self.count:
-            return self._get_page([], number, self)
-        bottom = (number - 1) * self.per_page
-        with_distance = "distance" in self.object_list.query.annotations
-        columns = ["pk", "kind", "distance"] if with_distance else ["pk", "kind"]
-        rows = list(self.object_list.values_list(*columns)[bottom : bottom + self.per_page])
-        found = (
-            Listing.objects.filter(pk__in=[row[0] for row in rows])
-            .without_search_text()
-            .with_kind_details(kinds={row[1] for row in rows})
-            .prefetch_related(
-                # Only what a result shows: what it costs and which medications it offers.
-                Prefetch(
-                    "terms",
-                    queryset=Term.objects.filter(vocabulary__in=RESULT_VOCABULARIES),
-                    to_attr="result_terms",
-                )
-            )
-            .in_bulk()
-        )
-        listings = []
-        for pk, _kind, *distance in rows:
-            if pk in found:  # unless it was deleted in between
-                listing = found[pk]
-                if with_distance:
-                    listing.distance = distance[0]
-                listings.append(listing)
-        return self._get_page(listings, number, self)
 
 
 class ListingDetailView(DetailView):

@@ -77,8 +77,8 @@ def _mark_in_progress(meetings, moment):
     """Sets ``in_progress`` on each meeting: started, not yet over (past midnight too)."""
     for meeting in meetings:
         # A meeting "by appointment" has no weekday or time to be in progress at.
-        on_schedule = meeting.weekday is not None and meeting.start_time is not None
-        meeting.in_progress = on_schedule and schedule.next_occurrence(meeting, moment) <= moment
+        start = schedule.next_occurrence(meeting, moment)
+        meeting.in_progress = start is not None and start <= moment
 
 
 @reads_its_own_parameters
@@ -98,6 +98,16 @@ def meeting_calendar(request):
 
 def meeting_ics(request, slug):
     meeting = get_object_or_404(Meeting.objects.public().with_details(), slug=slug)
+    if meeting.is_by_appointment:
+        # No day or time to put in a calendar: say why, and where to arrange one.
+        page_url = request.build_absolute_uri(meeting.get_absolute_url())
+        message = _(
+            "“%(name)s” is held by appointment: it has no day or time to add to a calendar. "
+            "Contact the group to arrange one: %(url)s"
+        ) % {"name": meeting.name, "url": page_url}
+        return HttpResponse(
+            message, status=HTTPStatus.NOT_FOUND, content_type="text/plain; charset=utf-8"
+        )
     return _ics(calendar.calendar([meeting], request, meeting.name), f"{meeting.slug}.ics")
 
 

@@ -288,9 +288,23 @@ def meeting_byday(meeting):
 
 
 def meeting_schedule(meeting, service_id):
+    """A meeting's schedule row; one by appointment has no recurrence or times (HSDS leaves
+    them optional), only its description."""
     monthly = meeting.frequency == MeetingFrequency.MONTHLY
     ends = f"–{meeting.end_time:%H:%M}" if meeting.end_time else ""
     types = ", ".join(term.label for term in meeting.types.all())
+    if meeting.is_by_appointment:
+        when = {"description": f"{meeting.name}: {meeting.schedule}"}
+    else:
+        when = {
+            "freq": "MONTHLY" if monthly else "WEEKLY",
+            "wkst": "MO",
+            "byday": meeting_byday(meeting),
+            "opens_at": f"{meeting.start_time:%H:%M}",
+            "closes_at": meeting.end_time and f"{meeting.end_time:%H:%M}",
+            "description": f"{meeting.name}: {meeting.schedule}, {meeting.start_time:%H:%M}{ends}",
+        }
+    when["description"] += (f" ({types})" if types else "") + "."
     return compact(
         {
             "id": ids.meeting_schedule_id(meeting.pk),
@@ -299,14 +313,7 @@ def meeting_schedule(meeting, service_id):
             "service_id": None if meeting.place_id else service_id,
             "service_at_location_id": meeting.place_id
             and ids.place_service_at_location_id(meeting.group_id, meeting.place_id),
-            "freq": "MONTHLY" if monthly else "WEEKLY",
-            "wkst": "MO",
-            "byday": meeting_byday(meeting),
-            "opens_at": f"{meeting.start_time:%H:%M}",
-            "closes_at": meeting.end_time and f"{meeting.end_time:%H:%M}",
-            "description": f"{meeting.name}: {meeting.schedule}, {meeting.start_time:%H:%M}{ends}"
-            + (f" ({types})" if types else "")
-            + ".",
+            **when,
             "schedule_link": meeting.conference_url,
             "attending_type": ATTENDING.get(meeting.attendance, ""),
             "notes": f"Times are local time in {meeting.time_zone}.",

@@ -2,9 +2,11 @@
 
 A JSON array with one object per listed weekly meeting, in the format of the Meeting Guide
 app (code4recovery/spec). Monthly meetings are left out: the format cannot say "first
-Sunday". Where a place publishes only its town (approximate precision), the feed gives
-the city and state without street or ZIP and coordinates rounded to two decimals
-(about a kilometre). Online-only meetings carry no address; hybrid ones carry both.
+Sunday". A meeting by appointment is written with no ``day`` and no ``time``, as the spec
+allows (and as Meeting Guide reads "by appointment"), after the others. Where a place
+publishes only its town (approximate precision), the feed gives the city and state without
+street or ZIP and coordinates rounded to two decimals (about a kilometre). Online-only
+meetings carry no address; hybrid ones carry both.
 
 ``?fellowship=AA`` (short name or slug) and ``?region=Chicago`` (the city) narrow it.
 
@@ -28,7 +30,7 @@ from datetime import UTC
 
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db.models import Q
+from django.db.models import F, Q
 from django.http import JsonResponse
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
@@ -41,6 +43,7 @@ from groups.models import (
     SOURCE_DETAIL_FIELDS,
     Fellowship,
     Meeting,
+    MeetingFrequency,
     Place,
 )
 from recovery_site import ratelimit
@@ -161,7 +164,11 @@ def _parameter(request, name):
 def _meetings(fellowship, region):
     # Queries: 1. the meetings with their groups and places; 2. their types (plus 1. the
     # fellowship, when one is asked for).
-    meetings = Meeting.objects.listed().weekly().order_by("weekday", "start_time", "slug")
+    meetings = (
+        Meeting.objects.listed()
+        .exclude(frequency=MeetingFrequency.MONTHLY)
+        .order_by(F("weekday").asc(nulls_last=True), "start_time", "slug")
+    )
     if fellowship is not None:
         found = Fellowship.objects.filter(
             Q(short_name__iexact=fellowship) | Q(slug__iexact=fellowship)
@@ -217,7 +224,7 @@ def _entry(row, types, url):
         "name": row["name"],
         "slug": feed_slug(row["slug"]),
         "day": row["weekday"],
-        "time": _time(row["start_time"]),
+        "time": _time(row["start_time"]) if row["start_time"] else "",
         "end_time": _time(row["end_time"]) if row["end_time"] else "",
         "timezone": row["time_zone"],
         "types": types,

@@ -10,8 +10,10 @@ be a meeting. Rules chosen here:
   ``-<day>`` (``mon-night`` with ``[1, 3]`` gives ``mon-night-1`` and ``mon-night-3``), even
   a list of one day, so a meeting keeps its slug when days are added to or removed from it.
 - Times may be "20:00", "20:00:00", "8:00 PM", "8 pm", "noon" (12-hour times are counted).
-- A row with no day or no time (by appointment) is skipped with a warning: the model stores
-  weekly meetings only. It never fails the feed.
+- A row with no day or no time (missing, null or "") is a meeting by appointment: kept, with
+  neither, and counted in the report. The spec makes day and time required only for weekly
+  meetings. A day without a time, or a time without a day, is kept the same way, with a
+  warning: a half-known schedule would send people at the wrong time.
 - Bad optional data is dropped with a warning, counted by kind in the report: an end time equal
   to the start or earlier by 12 hours or more (one earlier by less is kept: the meeting ends
   past midnight, 23:30 to 00:30), an unknown type code or time zone, a bad
@@ -100,11 +102,6 @@ def read_rows(data, job, default_fellowship, default_time_zone=""):
                     )
             if problems:
                 raise RowProblems(problems)
-        except ByAppointment:
-            kind = "meetings without a day or time skipped (by appointment: not stored yet)"
-            report.warnings.append(f"{where}: no day or time: {kind.split(' (')[0]}")
-            report.warning_counts[kind] += 1
-            continue
         except RowProblems as error:
             report.skipped += [f"{where}: {problem}" for problem in error.problems]
             if isinstance(row, dict) and isinstance(row.get("slug"), str):
@@ -120,6 +117,7 @@ def read_rows(data, job, default_fellowship, default_time_zone=""):
                 report.warning_counts["unknown type codes left out"] += 1
         for meeting in meetings:
             first_position[meeting.slug] = position
+            report.by_appointment += meeting.weekday is None
         rows += meetings
     return rows
 
@@ -168,8 +166,10 @@ def _day(day):
 
 def _days(value, problems):
     if isinstance(value, list):
+        if not value:
+            return None, False  # no day at all: by appointment
         days = [_day(day) for day in value]
-        if not value or None in days:
+        if None in days:
             problems.append(f"day {value!r} must list days 0–6 (Sunday is 0)")
             return None, False
         return sorted(set(days)), True
@@ -294,15 +294,11 @@ def _attendance(row, place, has_conference, problems, warnings):
     return None, status
 
 
-class ByAppointment(Exception):
-    """A row with no day or no time: the model cannot store it yet."""
-
-
 def parse_row(position, row, default_fellowship, known_codes, warnings, default_time_zone=""):
     """The meetings of one feed row (one per day), or ``RowProblems`` with every problem.
 
     ``warnings`` receives (kind, detail) pairs: the kind is what the report counts.
-    Raises ``ByAppointment`` for a row without a day or time.
+    A row without a day or a time is one meeting by appointment (no weekday, no times).
     """
     if not isinstance(row, dict):
         raise RowProblems(["is not a JSON object"])
@@ -376,10 +372,15 @@ def parse_row(position, row, default_fellowship, known_codes, warnings, default_
     fellowship = _text(row, "fellowship", problems) or default_fellowship
     if not fellowship:
         problems.append("no fellowship: give --fellowship")
-    if not problems and (days is None or start is None):
-        raise ByAppointment
     if problems:
         raise RowProblems(problems)
+    if days is None or start is None:
+        if days is not None or start is not None:
+            alone = "a day without a time" if start is None else "a time without a day"
+            warnings.append(
+                ("day or time alone: kept as by appointment", f"{alone}: kept as by appointment")
+            )
+        days, suffixed, start, end = [None], False, None, None
 
     slugs = [f"{slug}-{day}" for day in days] if suffixed else [slug]
     if any(len(each) > SLUG_MAX_LENGTH for each in slugs):

@@ -1,223 +1,50 @@
 """Meetings of peer support groups: when and where they meet, and how to find them."""
 
-from datetime import timedelta
-
 from django.core.exceptions import ValidationError
 from django.db import connections, models
-from django.db.models import BooleanField, F, Func, Q, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import F, Q
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from groups import schedule
+from groups.models.meeting_choices import (
+    IN_PERSON_ATTENDANCE,
+    ONLINE_ATTENDANCE,
+    SCHEDULED_FREQUENCIES,
+    Attendance,
+    MeetingFrequency,
+    MeetingStatus,
+    WeekOfMonth,
+)
+from groups.models.meeting_queries import MeetingQuerySet
 from groups.models.source_details import SourceDetails
 from groups.models.support_groups import Place, SupportGroup
-from resources import geo, public_cache
+from groups.models.texts import TranslatedNotes
+from resources import public_cache
 from resources.models import (
     NEVER_DELETED,
     Listing,
-    ListingKind,
-    ListingStatus,
     Term,
     TimeStampedModel,
     Weekday,
     validate_time_zone,
 )
 from resources.models.history import CuratedHistory
-from resources.models.listing import SEARCH_FIELDS
 from resources.vocabularies import Vocabulary
 
 __all__ = [
-    "Attendance",
-    "IN_PERSON_ATTENDANCE",
-    "ONLINE_ATTENDANCE",
-    "MeetingStatus",
-    "MeetingFrequency",
-    "WeekOfMonth",
     "MeetingKeptError",
-    "MeetingQuerySet",
-    "AnyOf",
     "Meeting",
     "TIME_ZONES_SECONDS",
     "meeting_time_zones",
 ]
 
 
-class Attendance(models.TextChoices):
-    IN_PERSON = "in_person", _("In person")
-    ONLINE = "online", _("Online")
-    HYBRID = "hybrid", _("In person and online")
-
-
-# How people can attend each kind of meeting: in the room, online.
-IN_PERSON_ATTENDANCE = (Attendance.IN_PERSON, Attendance.HYBRID)
-ONLINE_ATTENDANCE = (Attendance.ONLINE, Attendance.HYBRID)
-
-
-class MeetingStatus(models.TextChoices):
-    """What is known about the meeting itself: set by curators, reports and feed imports (an
-    import marks "no longer meets" the meetings its feed stops listing, and "active" again
-    those it lists). Whether the site shows it at all is ``Meeting.archived_on``."""
-
-    ACTIVE = "active", _("Active")
-    TEMPORARILY_CLOSED = "temporarily_closed", _("Temporarily closed")
-    INACTIVE = "inactive", _("No longer meets")
-
-
-class MeetingFrequency(models.TextChoices):
-    WEEKLY = "weekly", _("Every week")
-    MONTHLY = "monthly", _("Once a month")
-
-
-class WeekOfMonth(models.IntegerChoices):
-    FIRST = 1, _("First")
-    SECOND = 2, _("Second")
-    THIRD = 3, _("Third")
-    FOURTH = 4, _("Fourth")
-    LAST = 5, _("Last")
-
-
 class MeetingKeptError(Exception):
     """A meeting of a group that has been public was about to be deleted: archive it instead."""
 
 
-class MeetingQuerySet(models.QuerySet):
-    def current(self):
-        """Not archived: an archived meeting is kept, with its history, but never shown."""
-        return self.filter(archived_on__isnull=True)
-
-    def archived(self):
-        return self.filter(archived_on__isnull=False)
-
-    def active(self):
-        return self.current().filter(status=MeetingStatus.ACTIVE)
-
-    def listed(self):
-        """Active meetings of published groups: what the public sees."""
-        return self.active().filter(group__status=ListingStatus.PUBLISHED)
-
-    def public(self):
-        """Meetings a visitor may open: active or temporarily closed, of published groups."""
-        return self.on_schedule().filter(group__status=ListingStatus.PUBLISHED)
-
-    def weekly(self):
-        return self.filter(frequency=MeetingFrequency.WEEKLY)
-
-    def on_schedule(self):
-        """Active or temporarily closed, not archived: what a group's page lists (closed ones
-        marked)."""
-        return self.current().filter(
-            status__in=[MeetingStatus.ACTIVE, MeetingStatus.TEMPORARILY_CLOSED]
-        )
-
-    def time_zones_in_use(self):
-        """The distinct time zones of these meetings: one query, over all of them.
-
-        The finder asks ``meeting_time_zones()`` instead, which is kept in the cache.
-        """
-        return sorted(set(self.order_by().values_list("time_zone", flat=True).distinct()))
-
-    def happening_soon(self, moment=None, within=timedelta(hours=2), zones=None):
-        """Meetings in progress at ``moment`` (default: now), or starting within ``within``.
-
-        Judged in each meeting's own time zone; see ``groups.schedule.soon_condition``.
-        ``zones`` saves the query for the zones in use when the caller already has them.
-        """
-        zones = self.time_zones_in_use() if zones is None else zones
-        return self.filter(schedule.soon_condition(moment or timezone.now(), within, zones))
-
-    def later_today(self, moment=None, zones=None):
-        """Meetings held today in their own zone that have not started more than 15 min ago."""
-        zones = self.time_zones_in_use() if zones is None else zones
-        return self.filter(schedule.later_today_condition(moment or timezone.now(), zones))
-
-    def today(self, moment=None, zones=None):
-        zones = self.time_zones_in_use() if zones is None else zones
-        return self.filter(schedule.today_condition(moment or timezone.now(), zones))
-
-    def with_details(self):
-        """With the group, its fellowship, the place and the types: what a meeting's page or
-        a result shows, in one query plus one for the types. The group's stored search text
-        (about 2 KB a group) is left out: no page shows it."""
-        return (
-            self.select_related("group__fellowship", "place")
-            .defer(*(f"group__{field}" for field in SEARCH_FIELDS))
-            .prefetch_related("types")
-        )
-
-    def in_start_order(self, moment=None, zones=None):
-        """Ordered by the real instant of each meeting's next weekday start from ``moment``."""
-        zones = self.time_zones_in_use() if zones is None else zones
-        key = schedule.start_order(moment or timezone.now(), zones)
-        return self.alias(starts_in=key).order_by("starts_in", "name", "pk")
-
-    def held_at(self, places, groups, also_places=None):
-        """Meetings at one of ``places``, or at the address of one of ``groups`` when they
-        have no place of their own (or at one of ``also_places`` whatever their group).
-
-        The places and groups are looked up first, by their own indexes; only then their
-        meetings, by theirs.
-        """
-        condition = Q(AnyOf("place", places.order_by().values("pk"))) | Q(
-            AnyOf("group", groups.order_by().values("pk")), place__isnull=True
-        )
-        if also_places is not None:
-            condition |= Q(AnyOf("place", also_places.order_by().values("pk")))
-        return self.filter(condition)
-
-    def near(self, location, miles):
-        """In-person and hybrid meetings within ``miles``, annotated with ``distance``.
-
-        Measured from the meeting's own place, or its group's address when it has none (or
-        its place has no coordinates). The places and the groups within the circle are found
-        first, through their coordinate indexes (GiST on PostgreSQL), and only the meetings
-        held there are measured: never every meeting in the country.
-        """
-        places = geo.within_radius(Place.objects.all(), location, miles)
-        groups = geo.within_radius(
-            Listing.objects.of_kind(ListingKind.SUPPORT_GROUP), location, miles
-        )
-        # A place without coordinates: measured from the group's address (Coalesce below).
-        unlocated = Place.objects.filter(latitude__isnull=True)
-        located = (
-            self.filter(attendance__in=IN_PERSON_ATTENDANCE)
-            .held_at(places, groups, also_places=unlocated)
-            .annotate(
-                latitude=Coalesce("place__latitude", "group__latitude"),
-                longitude=Coalesce("place__longitude", "group__longitude"),
-            )
-        )
-        # Measures the few meetings left, with the same test as the subqueries.
-        return geo.within_radius(located, location, miles)
-
-
-class AnyOf(Func):
-    """``field = ANY(ARRAY(subquery))`` on PostgreSQL, ``field IN (subquery)`` elsewhere.
-
-    As ``= ANY(ARRAY(…))`` the subquery runs once, first, and its ids are then looked up
-    through the index on ``field``; as ``IN (subquery)`` PostgreSQL may join it last, after
-    reading every meeting. Same rows either way.
-    """
-
-    output_field = BooleanField()
-
-    def __init__(self, field, queryset):
-        super().__init__(F(field), Subquery(queryset))
-
-    def _compile(self, compiler, template):
-        field_sql, field_params = compiler.compile(self.source_expressions[0])
-        subquery_sql, subquery_params = compiler.compile(self.source_expressions[1])
-        return template.format(field_sql, subquery_sql), (*field_params, *subquery_params)
-
-    def as_sql(self, compiler, connection, **extra_context):
-        return self._compile(compiler, "{} IN {}")
-
-    def as_postgresql(self, compiler, connection, **extra_context):
-        return self._compile(compiler, "{} = ANY(ARRAY{})")
-
-
-class Meeting(SourceDetails, TimeStampedModel):
+class Meeting(TranslatedNotes, SourceDetails, TimeStampedModel):
     group = models.ForeignKey(
         SupportGroup,
         on_delete=models.PROTECT,
@@ -240,14 +67,17 @@ class Meeting(SourceDetails, TimeStampedModel):
     source_slug = models.CharField(
         _("slug in the source"), max_length=220, blank=True, default="", editable=False
     )
-    weekday = models.PositiveSmallIntegerField(_("day"), choices=Weekday)
+    # Empty only for a meeting by appointment (see the constraint meeting_schedule_fits).
+    weekday = models.PositiveSmallIntegerField(_("day"), choices=Weekday, null=True, blank=True)
     frequency = models.CharField(
         _("how often"),
-        max_length=10,
+        max_length=20,
         choices=MeetingFrequency,
         default=MeetingFrequency.WEEKLY,
         help_text=_(
             "Monthly meetings are left out of the Meeting Guide feed, which has no way to say so."
+            " A meeting by appointment has no day or time: people contact the group to"
+            " arrange it."
         ),
     )
     week_of_month = models.PositiveSmallIntegerField(
@@ -257,7 +87,7 @@ class Meeting(SourceDetails, TimeStampedModel):
         blank=True,
         help_text=_("For monthly meetings: first Sunday, last Friday…"),
     )
-    start_time = models.TimeField(_("starts"))
+    start_time = models.TimeField(_("starts"), null=True, blank=True)
     end_time = models.TimeField(
         _("ends"),
         null=True,
@@ -323,7 +153,8 @@ class Meeting(SourceDetails, TimeStampedModel):
     history = CuratedHistory(m2m_fields=["types"])
 
     class Meta:
-        ordering = ["weekday", "start_time", "name"]
+        # Meetings by appointment (no day) after the others, on every database.
+        ordering = [F("weekday").asc(nulls_last=True), "start_time", "name"]
         verbose_name = _("meeting")
         verbose_name_plural = _("meetings")
         indexes = [
@@ -363,7 +194,10 @@ class Meeting(SourceDetails, TimeStampedModel):
             ),
             # A monthly meeting says which week; a weekly one has none.
             models.CheckConstraint(
-                condition=Q(frequency=MeetingFrequency.WEEKLY, week_of_month__isnull=True)
+                condition=Q(
+                    frequency__in=[MeetingFrequency.WEEKLY, MeetingFrequency.BY_APPOINTMENT],
+                    week_of_month__isnull=True,
+                )
                 | Q(
                     frequency=MeetingFrequency.MONTHLY,
                     week_of_month__isnull=False,
@@ -371,6 +205,22 @@ class Meeting(SourceDetails, TimeStampedModel):
                     week_of_month__lte=5,
                 ),
                 name="meeting_frequency_week_valid",
+            ),
+            # Weekly and monthly meetings are held on a day at a time; one by appointment
+            # has neither (nor an end), whatever a form or an import forgot to clear.
+            models.CheckConstraint(
+                condition=Q(
+                    frequency__in=SCHEDULED_FREQUENCIES,
+                    weekday__isnull=False,
+                    start_time__isnull=False,
+                )
+                | Q(
+                    frequency=MeetingFrequency.BY_APPOINTMENT,
+                    weekday__isnull=True,
+                    start_time__isnull=True,
+                    end_time__isnull=True,
+                ),
+                name="meeting_schedule_fits",
             ),
             # People must be able to join an online or hybrid meeting.
             models.CheckConstraint(
@@ -382,6 +232,8 @@ class Meeting(SourceDetails, TimeStampedModel):
         ]
 
     def __str__(self):
+        if self.is_by_appointment:
+            return f"{self.name} ({self.schedule})"
         return f"{self.name} ({self.get_weekday_display()} {self.start_time:%H:%M})"
 
     def get_absolute_url(self):
@@ -405,8 +257,19 @@ class Meeting(SourceDetails, TimeStampedModel):
         return super().delete(*args, **kwargs)
 
     @property
+    def is_by_appointment(self):
+        """Arranged on request: no day or time (also a meeting whose form left them empty)."""
+        return (
+            self.frequency == MeetingFrequency.BY_APPOINTMENT
+            or self.weekday is None
+            or self.start_time is None
+        )
+
+    @property
     def schedule(self):
-        """ "Every Tuesday" or "First Sunday of the month"."""
+        """ "Every Tuesday", "First Sunday of the month" or "By appointment"."""
+        if self.is_by_appointment:
+            return MeetingFrequency.BY_APPOINTMENT.label
         day = self.get_weekday_display()
         if self.frequency == MeetingFrequency.MONTHLY and self.week_of_month:
             week = self.get_week_of_month_display()
@@ -428,6 +291,26 @@ class Meeting(SourceDetails, TimeStampedModel):
             return None
         return self.place or self.group
 
+    def _schedule_errors(self):
+        """What the form must fix so the day and time fit how often the meeting is held."""
+        errors = {}
+        if self.frequency == MeetingFrequency.BY_APPOINTMENT:
+            for name in ("weekday", "start_time", "end_time", "week_of_month"):
+                if getattr(self, name) is not None:
+                    errors[name] = _(
+                        "Leave this empty for a meeting by appointment: it has no day or time."
+                    )
+        else:
+            if self.weekday is None:
+                errors["weekday"] = _(
+                    "Choose the day, or make the meeting “By appointment” under “How often”."
+                )
+            if self.start_time is None:
+                errors["start_time"] = _(
+                    "Give the start time, or make the meeting “By appointment” under “How often”."
+                )
+        return errors
+
     def clean(self):
         super().clean()
         errors = {}
@@ -435,6 +318,7 @@ class Meeting(SourceDetails, TimeStampedModel):
             errors["week_of_month"] = _("Say which week of the month the meeting is held.")
         if self.frequency == MeetingFrequency.WEEKLY and self.week_of_month:
             errors["week_of_month"] = _("Leave the week empty for a weekly meeting.")
+        errors |= self._schedule_errors()
         if self.end_time and self.start_time and not schedule.plausible_end(self):
             errors["end_time"] = _(
                 "The meeting must end after it starts. An earlier end time is the next day,"

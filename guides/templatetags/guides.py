@@ -5,6 +5,7 @@ under a meeting's types: each guide lists the keys it explains (``Guide.explains
 """
 
 from django import template
+from django.utils.translation import get_language
 
 from guides.models import Guide
 from resources.public_cache import kept
@@ -15,18 +16,31 @@ register = template.Library()
 GUIDE_LINKS_SECONDS = 60 * 60
 
 
-def _make_guide_links():
+def _make_guide_links(language):
     links = {}
-    for guide in Guide.objects.published().only("title", "slug", "explains"):
+    guides = Guide.objects.published().for_language(language)
+    for guide in guides.only("title", "slug", "language", "explains"):
         for key in guide.explained_keys:
             # Guides come in their order: the first that explains a key is its guide.
-            links.setdefault(key, {"title": guide.title, "url": guide.get_absolute_url()})
+            links.setdefault(
+                key,
+                {
+                    "title": guide.title,
+                    "url": guide.get_absolute_url(),
+                    # An English guide on a Spanish page says so (WCAG 3.1.2).
+                    "lang": "" if guide.language == language else guide.language,
+                },
+            )
     return links
 
 
-def guide_links():
-    """{explained key: {"title", "url"}} of every published guide, in one query, then kept."""
-    return kept("guides", ("links",), _make_guide_links, GUIDE_LINKS_SECONDS)
+def guide_links(language=None):
+    """{explained key: {"title", "url", "lang"}} of every published guide in the page's
+    language (or English where none), in one query, then kept."""
+    language = language or get_language()
+    return kept(
+        "guides", ("links", language), lambda: _make_guide_links(language), GUIDE_LINKS_SECONDS
+    )
 
 
 @register.inclusion_tag("guides/includes/guide_link.html")
@@ -42,5 +56,5 @@ def guides_for_terms(terms):
     for term in terms:
         guide = links.get(f"{term.vocabulary}:{term.code}")
         if guide is not None:
-            explained.append({"label": term.label, **guide})
+            explained.append({"label": term.display_label, **guide})
     return {"explained": explained}

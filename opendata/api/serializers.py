@@ -204,14 +204,20 @@ class MeetingSerializer(serializers.Serializer):
     name = serializers.CharField()
     group = GroupRefSerializer()
     fellowship = FellowshipRefSerializer(source="group.fellowship")
-    day = serializers.IntegerField(source="weekday", help_text="0 is Sunday … 6 is Saturday.")
-    day_name = serializers.CharField(source="get_weekday_display")
-    time = HourMinuteField(source="start_time")
+    day = serializers.IntegerField(
+        source="weekday",
+        allow_null=True,
+        help_text="0 is Sunday … 6 is Saturday; null for a meeting by appointment.",
+    )
+    day_name = serializers.CharField(source="get_weekday_display", allow_null=True)
+    time = HourMinuteField(source="start_time", allow_null=True)
     end_time = HourMinuteField(allow_null=True)
     time_zone = serializers.CharField()
     frequency = serializers.CharField()
     week_of_month = serializers.IntegerField(allow_null=True)
-    schedule = serializers.CharField(help_text="“Every Tuesday”, “First Sunday of the month”.")
+    schedule = serializers.CharField(
+        help_text="“Every Tuesday”, “First Sunday of the month”, “By appointment”."
+    )
     attendance = serializers.CharField()
     status = serializers.CharField()
     types = serializers.SerializerMethodField()
@@ -223,7 +229,7 @@ class MeetingSerializer(serializers.Serializer):
 
     @extend_schema_field(CodeLabelSerializer(many=True))
     def get_types(self, meeting):
-        return [{"code": term.code, "label": term.label} for term in meeting.types.all()]
+        return [{"code": term.code, "label": term.display_label} for term in meeting.types.all()]
 
     @extend_schema_field(MeetingPlaceSerializer(allow_null=True))
     def get_place(self, meeting):
@@ -318,7 +324,9 @@ class ListingDetailSerializer(ListingSerializer):
     def get_terms(self, listing):
         grouped = {}
         for term in sorted(listing.terms.all(), key=lambda t: (t.vocabulary, t.position)):
-            grouped.setdefault(term.vocabulary, []).append({"code": term.code, "label": term.label})
+            grouped.setdefault(term.vocabulary, []).append(
+                {"code": term.code, "label": term.display_label}
+            )
         order = list(Vocabulary.values)
         return dict(sorted(grouped.items(), key=lambda item: order.index(item[0])))
 

@@ -22,10 +22,11 @@ from directory.meeting_filters import MeetingFilter
 from groups.models import Attendance, Fellowship, FellowshipApproach, FellowshipAudience, Meeting
 from opendata.api import serializers as api
 from opendata.api.errors import filterset_errors
+from opendata.api.languages import LANGUAGE_PARAMETERS, InRequestedLanguage
 from opendata.api.pagination import Pagination
 from opendata.api.schema import PAGE_PARAMETERS, filterset_parameters
 from resources.models import ClinicianRole, Listing, ListingKind
-from resources.vocabularies import TERMS, Vocabulary, meeting_guide_types
+from resources.vocabularies import Vocabulary, term_choices
 
 ERROR_400 = OpenApiResponse(
     inline_serializer(
@@ -47,7 +48,7 @@ ERROR_404 = OpenApiResponse(
 
 # No cache keeps a search: its address holds what and where someone looked for help.
 @method_decorator(never_cache, name="dispatch")
-class FilteredListView(GenericAPIView):
+class FilteredListView(InRequestedLanguage, GenericAPIView):
     """A paginated list whose query string is read by ``filterset_class``; never cached."""
 
     pagination_class = Pagination
@@ -83,7 +84,7 @@ class ListingListView(FilteredListView):
         "Within one parameter repeated values are alternatives (OR); different parameters "
         "must all hold (AND). Sorted by best match with `q`, by distance with `near`, "
         "else by name, unless `sort` says otherwise.",
-        parameters=[*filterset_parameters(ListingFilter), *PAGE_PARAMETERS],
+        parameters=[*filterset_parameters(ListingFilter), *PAGE_PARAMETERS, *LANGUAGE_PARAMETERS],
         responses={200: api.ListingSerializer(many=True), 400: ERROR_400, 404: ERROR_404},
     )
     def get(self, request):
@@ -112,6 +113,7 @@ class MeetingListView(FilteredListView):
                 {"q": "Words in the meeting, group or place name, or the notes."},
             ),
             *PAGE_PARAMETERS,
+            *LANGUAGE_PARAMETERS,
         ],
         responses={200: api.MeetingSerializer(many=True), 400: ERROR_400, 404: ERROR_404},
     )
@@ -119,10 +121,11 @@ class MeetingListView(FilteredListView):
         return super().get(request)
 
 
-class ListingDetailView(APIView):
+class ListingDetailView(InRequestedLanguage, APIView):
     @extend_schema(
         summary="One listing",
-        responses={200: api.ListingDetailSerializer, 404: ERROR_404},
+        parameters=LANGUAGE_PARAMETERS,
+        responses={200: api.ListingDetailSerializer, 400: ERROR_400, 404: ERROR_404},
     )
     def get(self, request, slug):
         listings = (
@@ -138,14 +141,14 @@ class ListingDetailView(APIView):
         return Response(api.ListingDetailSerializer(listing, context={"request": request}).data)
 
 
-class FellowshipListView(GenericAPIView):
+class FellowshipListView(InRequestedLanguage, GenericAPIView):
     serializer_class = api.FellowshipSerializer
     pagination_class = Pagination
     queryset = Fellowship.objects.all()
 
     @extend_schema(
         summary="Fellowships",
-        parameters=PAGE_PARAMETERS,
+        parameters=[*PAGE_PARAMETERS, *LANGUAGE_PARAMETERS],
         responses={200: api.FellowshipSerializer(many=True), 400: ERROR_400, 404: ERROR_404},
     )
     def get(self, request):
@@ -169,12 +172,13 @@ def option_list():
     return api.CodeLabelSerializer(many=True)
 
 
-class VocabularyListView(APIView):
+class VocabularyListView(InRequestedLanguage, APIView):
     """Every code the API uses, with its label: enough to build a filter form."""
 
     @extend_schema(
         summary="Vocabularies and choices",
         description="Read from the site's code, not the database: costs no query.",
+        parameters=LANGUAGE_PARAMETERS,
         responses={
             200: inline_serializer(
                 "Vocabularies",
@@ -197,11 +201,12 @@ class VocabularyListView(APIView):
                     "listing_filters": serializers.DictField(child=option_list()),
                     "meeting_filters": serializers.DictField(child=option_list()),
                 },
-            )
+            ),
+            400: ERROR_400,
         },
     )
     def get(self, request):
-        terms = {**TERMS, Vocabulary.MEETING_TYPE: meeting_guide_types()}
+        terms = {vocabulary: term_choices(vocabulary) for vocabulary in Vocabulary}
         return Response(
             {
                 "vocabularies": [

@@ -9,6 +9,7 @@ from django.contrib import admin
 
 from resources.admin.base import (
     HistoryAdmin,
+    ListingTextInline,
     OpeningHoursInline,
     VerificationFilter,
     last_verified,
@@ -40,6 +41,7 @@ from resources.models import (
 
 __all__ = [
     "HistoryAdmin",
+    "ListingTextInline",
     "OpeningHoursInline",
     "VerificationFilter",
     "last_verified",

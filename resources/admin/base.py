@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from resources.geo import STATES
-from resources.models import REVERIFY_AFTER_DAYS, OpeningHours, Term
+from resources.models import REVERIFY_AFTER_DAYS, ListingText, OpeningHours, Term
 
 
 class HistoryAdmin(SimpleHistoryAdmin):
@@ -167,4 +167,13 @@ class OpeningHoursInline(admin.TabularInline):
     # revert page restores the listing's fields, not its inlines.
     model = OpeningHours
     fields = ("weekday", "opens", "closes")
+    extra = 0
+
+
+class ListingTextInline(admin.StackedInline):
+    """The listing's summary and description in Spanish (or another language of the site):
+    the pages in that language show them, and say when a listing has none."""
+
+    model = ListingText
+    fields = ("language", "summary", "description")
     extra = 0

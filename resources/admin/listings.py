@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from resources.admin.actions import ListingActions
 from resources.admin.base import (
     HistoryAdmin,
+    ListingTextInline,
     OpeningHoursInline,
     VerificationFilter,
     last_verified,
@@ -81,7 +82,7 @@ class TypedListingAdmin(ListingSearch, ListingCSVMixin, ListingActions, HistoryA
     """What every typed listing admin shares; subclasses add their kind's fields."""
 
     form = VocabularyTermsForm
-    inlines = [OpeningHoursInline]
+    inlines = [OpeningHoursInline, ListingTextInline]
     list_display = ("name", "status", "city", "region", "organization", last_verified)
     list_filter = (
         "status",

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from resources.models.history import CuratedHistory
@@ -214,6 +215,15 @@ class Term(models.Model):
         help_text=_("Stable identifier used in URLs, feeds and exports."),
     )
     label = models.CharField(_("label"), max_length=120)
+    translations = models.JSONField(
+        _("translations"),
+        default=dict,
+        blank=True,
+        help_text=_(
+            'The label in other languages, such as {"es": "Inglés"}. Synced from '
+            "resources/data after every migrate."
+        ),
+    )
     position = models.PositiveSmallIntegerField(_("position"), default=0)
     is_active = models.BooleanField(
         _("active"),
@@ -235,7 +245,16 @@ class Term(models.Model):
         ]
 
     def __str__(self):
-        return self.label
+        return self.display_label
+
+    def label_in(self, language):
+        """The label in ``language`` ("es", "es-mx"), or the English one when it has none."""
+        return self.translations.get((language or "").split("-")[0], self.label)
+
+    @property
+    def display_label(self):
+        """The label in the language of the page (or answer) being made."""
+        return self.label_in(get_language())
 
 
 class Organization(TimeStampedModel):

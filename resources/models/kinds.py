@@ -217,7 +217,7 @@ class SoberLivingHome(Listing):
         """The open beds, as of when they were counted."""
         if self.beds_available is None:
             return []
-        when = dateformat.format(self.beds_updated_on, "M j")
+        when = dateformat.format(self.beds_updated_on, gettext("M j"))
         if not self.beds_available:
             return [gettext("No open beds on %(when)s") % {"when": when}]
         return [

@@ -34,6 +34,7 @@ from resources.models.common import (
     validate_time_zone,
 )
 from resources.models.history import CuratedHistory
+from resources.models.texts import TranslatedTexts
 from resources.public_cache import kept
 from resources.search import search_listings
 from resources.vocabularies import Vocabulary
@@ -175,7 +176,7 @@ def listing_history():
     return CuratedHistory(excluded_fields=SEARCH_FIELDS, m2m_fields=["terms"])
 
 
-class Listing(TimeStampedModel, Address):
+class Listing(TranslatedTexts, TimeStampedModel, Address):
     """The shared base of every listing, whatever its kind."""
 
     kind = models.CharField(_("kind"), max_length=32, choices=ListingKind, editable=False)

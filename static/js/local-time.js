@@ -20,8 +20,10 @@
       if (!target || isNaN(instant.getTime())) {
         return;
       }
+      // In the page's language, as written in the United States (en-US, es-US).
+      var locale = (document.documentElement.lang || "en") + "-US";
       var format = function (zone) {
-        return new Intl.DateTimeFormat("en-US", {
+        return new Intl.DateTimeFormat(locale, {
           weekday: "long", hour: "numeric", minute: "2-digit", timeZoneName: "short", timeZone: zone
         }).format(instant);
       };
@@ -29,7 +31,9 @@
       if (!visitorZone || format(visitorZone) === format(meetingZone)) {
         return;
       }
-      target.textContent = " (your time: " + format(visitorZone) + ")";
+      // "your time: {time}" comes from the page, in its language.
+      var text = target.getAttribute("data-text") || "your time: {time}";
+      target.textContent = " (" + text.replace("{time}", format(visitorZone)) + ")";
       target.hidden = false;
     });
   }

@@ -18,7 +18,8 @@
     button.hidden = false;
     button.addEventListener("click", function () {
       button.disabled = true;
-      status.textContent = "Finding where you are…";
+      // The messages come from the page, in its language (search_fields.html).
+      status.textContent = button.dataset.finding;
       navigator.geolocation.getCurrentPosition(
         function (position) {
           field.value =
@@ -35,8 +36,8 @@
           button.disabled = false;
           status.textContent =
             error.code === error.PERMISSION_DENIED
-              ? "Your browser did not share your location. Type a ZIP code or a town instead."
-              : "We couldn’t find where you are. Type a ZIP code or a town instead.";
+              ? button.dataset.denied
+              : button.dataset.failed;
         },
         { enableHighAccuracy: false, timeout: 15000, maximumAge: 600000 }
       );

@@ -1,14 +1,15 @@
 // The results map (templates/includes/results_map.html): Leaflet in place of the SVG the
 // server drew, over state lines (and county lines when zoomed in) this site serves itself.
 // Pin N is result N of the list: hovering or focusing one marks the other, and pressing a
-// pin takes you to its result. Street tiles load only when the visitor presses the button,
-// from the one tile server the operator set. Leaflet and the outlines are loaded only when
+// pin takes you to its result; pins that would overlap at the zoom shown are one marker,
+// "3 here", that opens a list of them (listings at one address, meetings at one hall).
+// Street tiles load only when the visitor presses the button, from the one tile server the
+// operator set. Leaflet and the outlines are loaded only when
 // a page has pins, and the map is built again when htmx brings new results.
 (function () {
   "use strict";
 
   var COUNTY_ZOOM = 8; // county lines from this zoom in
-  var CREDIT = "State and county lines: US Census Bureau, via us-atlas";
   var loaded = {};
   var current = null; // { map, holder } of the map on the page now
 
@@ -53,60 +54,160 @@
     return null;
   }
 
-  function pinIcon(pin) {
-    return L.divIcon({ className: "map-marker", html: String(pin.number), iconSize: [28, 28], iconAnchor: [14, 14] });
+  // Markers closer than this many pixels would cover each other (a marker is 28 px wide).
+  var OVERLAP = 28;
+
+  // The pins in groups that would overlap at the zoom shown, in the list's order: each pin
+  // joins the first group closer than OVERLAP to it, else starts its own.
+  function groupsAtThisZoom(map, pins) {
+    var groups = [];
+    pins.forEach(function (pin) {
+      var point = map.latLngToLayerPoint([pin.lat, pin.lng]);
+      for (var i = 0; i < groups.length; i++) {
+        if (groups[i].point.distanceTo(point) < OVERLAP) {
+          groups[i].pins.push(pin);
+          return;
+        }
+      }
+      groups.push({ point: point, pins: [pin] });
+    });
+    return groups;
   }
 
-  function linkPinAndRow(marker, row) {
-    var pinElement = marker.getElement();
-    function mark(on) {
-      pinElement.classList.toggle("is-linked", on);
-      row.item.classList.toggle("map-linked", on);
-      if (on) { marker.setZIndexOffset(1000); } else { marker.setZIndexOffset(0); }
+  function markerIcon(pins, here) {
+    if (pins.length === 1) {
+      return L.divIcon({ className: "map-marker", html: String(pins[0].number), iconSize: [28, 28], iconAnchor: [14, 14] });
     }
-    ["mouseenter", "focus"].forEach(function (name) {
-      pinElement.addEventListener(name, function () { mark(true); });
-      row.item.addEventListener(name === "focus" ? "focusin" : name, function () { mark(true); });
+    return L.divIcon({ className: "map-marker map-marker-group", html: escapeText(here), iconSize: [64, 28], iconAnchor: [32, 14] });
+  }
+
+  // The list a marker of several pins opens: a link to each one's page.
+  function listOf(pins, here) {
+    var list = document.createElement("ul");
+    list.className = "map-group-list";
+    list.setAttribute("aria-label", here);
+    pins.forEach(function (pin) {
+      var item = document.createElement("li");
+      var link = document.createElement("a");
+      link.href = pin.url;
+      link.textContent = pin.number + ". " + pin.name;
+      item.appendChild(link);
+      list.appendChild(item);
     });
-    ["mouseleave", "blur"].forEach(function (name) {
-      pinElement.addEventListener(name, function () { mark(false); });
-      row.item.addEventListener(name === "blur" ? "focusout" : name, function () { mark(false); });
+    return list;
+  }
+
+  // Pin N is result N: hovering or focusing either marks the other, and pressing a pin takes
+  // you to its result. Pins that would overlap at this zoom are one marker, "3 here", which
+  // opens the list of them. The markers are drawn again at each zoom.
+  function addPins(map, box, data) {
+    var rows = {};
+    data.pins.forEach(function (pin) { rows[pin.url] = rowFor(box, pin.url); });
+    var layer = L.layerGroup().addTo(map);
+    var markerOf = {}; // a result's url → the marker drawn for it now, with its rows
+
+    function mark(drawn, on) {
+      if (!drawn || !drawn.marker.getElement()) { return; }
+      drawn.marker.getElement().classList.toggle("is-linked", on);
+      drawn.rows.forEach(function (row) { row.item.classList.toggle("map-linked", on); });
+      drawn.marker.setZIndexOffset(on ? 1000 : 0);
+    }
+
+    // The rows stay while the markers change: they ask which marker stands for them now.
+    data.pins.forEach(function (pin) {
+      var row = rows[pin.url];
+      if (!row) { return; }
+      [["mouseenter", true], ["focusin", true], ["mouseleave", false], ["focusout", false]].forEach(function (event) {
+        row.item.addEventListener(event[0], function () { mark(markerOf[pin.url], event[1]); });
+      });
     });
-    function goToRow() {
-      mark(false);
+
+    function goToRow(drawn, row) {
+      mark(drawn, false);
       row.item.scrollIntoView({ block: "center" });
       row.link.focus({ preventScroll: true });
     }
-    marker.on("click", goToRow);
-    // Leaflet gives a marker role="button" and a tab stop but no keys: Enter and Space here.
-    pinElement.addEventListener("keydown", function (event) {
-      if (event.key === "Enter" || event.key === " ") {
-        event.preventDefault();
-        goToRow();
-      }
-    });
-  }
 
-  function addPins(map, box, data) {
-    data.pins.forEach(function (pin) {
-      var row = rowFor(box, pin.url);
-      var marker = L.marker([pin.lat, pin.lng], {
-        icon: pinIcon(pin),
-        interactive: Boolean(row),
-        keyboard: Boolean(row),
-        title: pin.number + ". " + pin.name,
-        riseOnHover: true
-      }).addTo(map);
+    function toggleList(marker, pins, here) {
+      var list = listOf(pins, here);
+      var popup = L.popup({ minWidth: 160, autoPanPadding: [12, 12] }).setContent(list);
       var element = marker.getElement();
-      if (row) {
-        element.setAttribute("role", "button");
-        element.setAttribute("aria-label", pin.number + ". " + pin.name);
-        element.dataset.number = pin.number;
-        linkPinAndRow(marker, row);
-      } else {
+      popup.on("add", function () {
+        element.setAttribute("aria-expanded", "true");
+        list.querySelector("a").focus();
+      });
+      popup.on("remove", function () {
+        element.setAttribute("aria-expanded", "false");
+        // Closed from inside (its close button, Escape): the focus goes back to the marker.
+        if (document.body.contains(element) &&
+            (document.activeElement === document.body || list.contains(document.activeElement))) {
+          element.focus();
+        }
+      });
+      list.addEventListener("keydown", function (event) {
+        if (event.key === "Escape") {
+          event.preventDefault();
+          map.closePopup(popup);
+        }
+      });
+      element.setAttribute("aria-expanded", "false");
+      return function () {
+        if (map.hasLayer(popup)) {
+          map.closePopup(popup);
+        } else {
+          popup.setLatLng(marker.getLatLng()).openOn(map);
+        }
+      };
+    }
+
+    function addMarker(pins) {
+      var linked = pins.map(function (pin) { return rows[pin.url]; }).filter(Boolean);
+      var single = pins.length === 1;
+      var here = data.here[pins.length];
+      var names = pins.map(function (pin) { return pin.number + ". " + pin.name; }).join(", ");
+      var name = single ? names : here + ": " + names;
+      // A lone pin whose result is not on the page has nowhere to take you.
+      var interactive = !single || linked.length > 0;
+      var marker = L.marker([pins[0].lat, pins[0].lng], {
+        icon: markerIcon(pins, here),
+        interactive: interactive,
+        keyboard: interactive,
+        title: name,
+        riseOnHover: true
+      }).addTo(layer);
+      var element = marker.getElement();
+      if (!interactive) {
         element.setAttribute("aria-hidden", "true");
+        return;
       }
-    });
+      element.setAttribute("role", "button");
+      element.setAttribute("aria-label", name);
+      if (single) { element.dataset.number = pins[0].number; }
+      var drawn = { marker: marker, rows: linked };
+      pins.forEach(function (pin) { markerOf[pin.url] = drawn; });
+      element.addEventListener("mouseenter", function () { mark(drawn, true); });
+      element.addEventListener("focus", function () { mark(drawn, true); });
+      element.addEventListener("mouseleave", function () { mark(drawn, false); });
+      element.addEventListener("blur", function () { mark(drawn, false); });
+      var press = single ? function () { goToRow(drawn, linked[0]); } : toggleList(marker, pins, here);
+      marker.on("click", press);
+      // Leaflet gives a marker role="button" and a tab stop but no keys: Enter and Space here.
+      element.addEventListener("keydown", function (event) {
+        if (event.key === "Enter" || event.key === " ") {
+          event.preventDefault();
+          press();
+        }
+      });
+    }
+
+    function draw() {
+      map.closePopup();
+      layer.clearLayers();
+      markerOf = {};
+      groupsAtThisZoom(map, data.pins).forEach(function (group) { addMarker(group.pins); });
+    }
+    draw();
+    map.on("zoomend", draw);
   }
 
   function addOutlines(map, data) {
@@ -186,10 +287,19 @@
         scrollWheelZoom: false, // the page scrolls past the map, as the visitor expects
         maxZoom: 12,
         zoomSnap: 0.5,
-        attributionControl: false
+        attributionControl: false,
+        zoomControl: false,
+        // The list of a "3 here" marker shows at once, readable from its first frame,
+        // rather than fading in (and tiles, when shown, appear without a fade too).
+        fadeAnimation: false
       });
+      // The zoom buttons and the credit in the page's language (the words come from the page).
+      L.control.zoom({
+        zoomInTitle: data.words.zoomIn,
+        zoomOutTitle: data.words.zoomOut
+      }).addTo(map);
       L.control.attribution({ prefix: '<a href="https://leafletjs.com">Leaflet</a>' })
-        .addAttribution(CREDIT).addTo(map);
+        .addAttribution(escapeText(data.words.credit)).addTo(map);
       var bounds = data.pins.map(function (pin) { return [pin.lat, pin.lng]; });
       map.fitBounds(bounds, { padding: [24, 24], maxZoom: 11 });
       addPins(map, box, data);

@@ -3,6 +3,9 @@
 // Loaded as a module by every "Save to my plan" button (templates/plan/includes/save_button.html)
 // and by /plan/: a module runs once per page however many times it is included.
 //
+// Every word a visitor sees comes from the page, in its language: the buttons' data-save-label
+// and data-saved-label, and /plan/'s data-text-* attributes (templates/plan/plan.html).
+//
 // The plan is one small JSON object. A share link carries it after "#", base64url-encoded:
 // browsers never send the fragment to the server.
 
@@ -113,7 +116,7 @@ function itemFromButton(button) {
 
 function showSaved(button, saved) {
   // The label says what a press does (not a toggle's pressed state, whose label must not change).
-  const label = saved ? "Saved. Remove from my plan" : "Save to my plan";
+  const label = saved ? button.dataset.savedLabel : button.dataset.saveLabel;
   button.querySelector(".save-label").textContent = label;
 }
 
@@ -235,7 +238,7 @@ function firstDate(weekday, week) {
   return `${date.getFullYear()}${pad(date.getMonth() + 1)}${pad(date.getDate())}`;
 }
 
-function calendarFor(plan) {
+function calendarFor(plan, calendarName) {
   const meetings = plan.items.filter((item) => item.kind === "meeting" && item.committed);
   const stamp = `${new Date().toISOString().replace(/[-:]/g, "").slice(0, 15)}Z`;
   const zones = [...new Set(meetings.map((meeting) => meeting.zone).filter(Boolean))];
@@ -245,7 +248,7 @@ function calendarFor(plan) {
     "PRODID:-//Recovery Support Directory//My support plan//EN",
     "CALSCALE:GREGORIAN",
     "METHOD:PUBLISH",
-    "X-WR-CALNAME:My meetings",
+    `X-WR-CALNAME:${icsText(calendarName)}`,
   ];
   for (const zone of zones) {
     lines.push(...vtimezone(zone));
@@ -294,6 +297,13 @@ function element(tag, properties = {}, children = []) {
 
 function planPage(app) {
   const status = document.getElementById("plan-status");
+  // The page's words (#plan-words): data-text-going="…" is words("going"); "{name}" and
+  // "{count}" are filled in.
+  const pageWords = document.getElementById("plan-words").dataset;
+  const words = (name, values = {}) => {
+    const key = `text${name.replace(/(^|-)(\w)/g, (_, _dash, letter) => letter.toUpperCase())}`;
+    return (pageWords[key] ?? "").replace(/\{(\w+)\}/g, (_, field) => values[field] ?? "");
+  };
   const sharedNotice = document.getElementById("plan-shared");
   let plan = loadPlan();
   let fromLink = false;
@@ -312,7 +322,7 @@ function planPage(app) {
 
   function keep() {
     if (!savePlan(plan)) {
-      say("This browser would not keep your plan. It may be in a private mode that blocks storage.");
+      say(words("not-kept"));
       return;
     }
     if (fromLink) {
@@ -351,16 +361,16 @@ function planPage(app) {
         element("span", { className: "plan-commit" }, [
           box,
           " ",
-          element("label", { htmlFor: id, textContent: "I’m going to this meeting" }),
+          element("label", { htmlFor: id, textContent: words("going") }),
         ]),
       );
     }
     const remove = element("button", {
       type: "button",
       className: "link-button no-print",
-      textContent: "Remove",
+      textContent: words("remove"),
     });
-    remove.setAttribute("aria-label", `Remove ${item.name}`);
+    remove.setAttribute("aria-label", words("remove-named", { name: item.name }));
     remove.addEventListener("click", () =>
       change(() => {
         plan.items.splice(index, 1);
@@ -379,9 +389,9 @@ function planPage(app) {
     const remove = element("button", {
       type: "button",
       className: "link-button no-print",
-      textContent: "Remove",
+      textContent: words("remove"),
     });
-    remove.setAttribute("aria-label", `Remove ${person.name}`);
+    remove.setAttribute("aria-label", words("remove-named", { name: person.name }));
     remove.addEventListener("click", () =>
       change(() => {
         plan.people.splice(index, 1);
@@ -425,13 +435,13 @@ function planPage(app) {
       plan.people.push({ name, phone: form.elements.phone.value.trim() });
     });
     form.reset();
-    say(`${name} added.`);
+    say(words("added", { name }));
     form.elements.name.focus();
   });
 
   document.getElementById("plan-keep").addEventListener("click", () => {
     keep();
-    say("Your plan is kept on this device.");
+    say(words("kept"));
   });
 
   document.getElementById("plan-print").addEventListener("click", () => window.print());
@@ -439,17 +449,17 @@ function planPage(app) {
   document.getElementById("plan-calendar").addEventListener("click", () => {
     const count = plan.items.filter((item) => item.kind === "meeting" && item.committed).length;
     if (!count) {
-      say("Tick “I’m going to this meeting” on a saved meeting first.");
+      say(words("tick-first"));
       return;
     }
-    const file = new Blob([calendarFor(plan)], { type: "text/calendar" });
+    const file = new Blob([calendarFor(plan, words("calendar-name"))], { type: "text/calendar" });
     const url = URL.createObjectURL(file);
-    const link = element("a", { href: url, download: "my-meetings.ics" });
+    const link = element("a", { href: url, download: words("calendar-file") });
     document.body.append(link);
     link.click();
     link.remove();
     setTimeout(() => URL.revokeObjectURL(url), 1000);
-    say(`Calendar file with ${count} meeting${count === 1 ? "" : "s"} made.`);
+    say(count === 1 ? words("calendar-one") : words("calendar-many", { count }));
   });
 
   document.getElementById("plan-share").addEventListener("click", () => {
@@ -459,11 +469,11 @@ function planPage(app) {
     box.hidden = false;
     field.focus();
     field.select();
-    say("Link made. Copy it and send it to someone you trust.");
+    say(words("link-made"));
   });
 
   document.getElementById("plan-clear").addEventListener("click", () => {
-    if (!window.confirm("Clear your whole plan from this device? This cannot be undone.")) {
+    if (!window.confirm(words("confirm-clear"))) {
       return;
     }
     try {
@@ -476,7 +486,7 @@ function planPage(app) {
     history.replaceState(null, "", location.pathname);
     document.getElementById("plan-share-box").hidden = true;
     render();
-    say("Your plan is cleared.");
+    say(words("cleared"));
   });
 
   document.getElementById("plan-blank").hidden = true;
