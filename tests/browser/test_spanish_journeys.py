@@ -37,6 +37,9 @@ def assert_all_spanish(page, names):
     names = [*names, *(name for pair in fellowships for name in pair if name), *PROPER_NAMES]
     found = english_left(page.content(), names)
     assert not found, "English left on " + page.url + ":\n" + "\n".join(found)
+    # Longer Spanish words still fit the screen: nothing to scroll sideways (WCAG 1.4.10).
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= page.viewport_size["width"], f"{page.url} is {width} px wide"
 
 
 @pytest.mark.parametrize("screen", SCREENS)
