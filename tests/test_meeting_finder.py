@@ -1,8 +1,11 @@
 """The meeting finder (/meetings/), fellowship pages and a group's meeting schedule."""
 
+import json
 import math
+import re
 from datetime import datetime, time
 from decimal import Decimal
+from html import unescape
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -527,3 +530,23 @@ def test_meeting_page_shows_schedule_next_date_calendar_and_report(client):
     assert "Report a problem with this meeting" in html
     assert f'href="/meetings/{meeting.slug}/report/">Report a problem with this meeting' in html
     assert 'rel="alternate" type="application/json" title="Meeting Guide"' in html
+
+
+def test_a_search_near_a_place_has_a_map_of_its_in_person_meetings(client):
+    make_meeting(name="Church hall meeting", weekday=TUESDAY, place=make_place(name="Hall"))
+    make_meeting(
+        name="Online only",
+        weekday=TUESDAY,
+        attendance=Attendance.ONLINE,
+        conference_url="https://meet.example.org/j/9",
+    )
+    html = find(client, "near=60614&day=any").content.decode()
+    assert 'class="map-canvas"' in html
+    data = json.loads(unescape(re.search(r'data-map="([^"]+)"', html)[1]))
+    # One pin, numbered as in the list; the online meeting is nowhere to go.
+    assert [(pin["number"], pin["name"]) for pin in data["pins"]] == [(1, "Church hall meeting")]
+
+    # Without a place there is no map, and no empty column for one.
+    html = find(client, "day=any").content.decode()
+    assert 'class="map-canvas"' not in html
+    assert '<div id="results-map" class="results-map"></div>' in html

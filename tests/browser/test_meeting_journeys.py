@@ -181,6 +181,14 @@ def test_after_a_search_the_first_meeting_is_in_the_first_screen(open_page, many
     assert in_first_screen(page, first), first.bounding_box()
     # Keyboard and screen-reader users are taken there too.
     expect(page.locator("#results-heading")).to_be_focused()
+    # On a laptop the map of these meetings is beside the list, in the first screen too; on a
+    # phone it comes after the list.
+    map_box, card = page.locator(".map-column .map-canvas").bounding_box(), first.bounding_box()
+    if screen == "laptop":
+        assert map_box["x"] >= card["x"] + card["width"]
+        assert map_box["y"] <= card["y"] < map_box["y"] + map_box["height"], map_box
+    else:
+        assert map_box["y"] > card["y"] + card["height"]
     assert_no_axe_violations(page)
 
 
