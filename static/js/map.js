@@ -106,8 +106,12 @@
     var layer = L.layerGroup().addTo(map);
     var markerOf = {}; // a result's url → the marker drawn for it now, with its rows
 
-    function mark(drawn, on) {
+    // Hover and focus are kept apart: the mouse leaving a row (or the page scrolling under a
+    // still mouse) must not unmark a pin that still has the keyboard's focus, nor the reverse.
+    function mark(drawn, why, on) {
       if (!drawn || !drawn.marker.getElement()) { return; }
+      drawn[why] = on;
+      on = Boolean(drawn.hover || drawn.focus);
       drawn.marker.getElement().classList.toggle("is-linked", on);
       drawn.rows.forEach(function (row) { row.item.classList.toggle("map-linked", on); });
       drawn.marker.setZIndexOffset(on ? 1000 : 0);
@@ -117,13 +121,15 @@
     data.pins.forEach(function (pin) {
       var row = rows[pin.url];
       if (!row) { return; }
-      [["mouseenter", true], ["focusin", true], ["mouseleave", false], ["focusout", false]].forEach(function (event) {
-        row.item.addEventListener(event[0], function () { mark(markerOf[pin.url], event[1]); });
+      [["mouseenter", "hover", true], ["focusin", "focus", true],
+       ["mouseleave", "hover", false], ["focusout", "focus", false]].forEach(function (event) {
+        row.item.addEventListener(event[0], function () { mark(markerOf[pin.url], event[1], event[2]); });
       });
     });
 
     function goToRow(drawn, row) {
-      mark(drawn, false);
+      mark(drawn, "hover", false);
+      mark(drawn, "focus", false);
       row.item.scrollIntoView({ block: "center" });
       row.link.focus({ preventScroll: true });
     }
@@ -185,10 +191,10 @@
       if (single) { element.dataset.number = pins[0].number; }
       var drawn = { marker: marker, rows: linked };
       pins.forEach(function (pin) { markerOf[pin.url] = drawn; });
-      element.addEventListener("mouseenter", function () { mark(drawn, true); });
-      element.addEventListener("focus", function () { mark(drawn, true); });
-      element.addEventListener("mouseleave", function () { mark(drawn, false); });
-      element.addEventListener("blur", function () { mark(drawn, false); });
+      element.addEventListener("mouseenter", function () { mark(drawn, "hover", true); });
+      element.addEventListener("focus", function () { mark(drawn, "focus", true); });
+      element.addEventListener("mouseleave", function () { mark(drawn, "hover", false); });
+      element.addEventListener("blur", function () { mark(drawn, "focus", false); });
       var press = single ? function () { goToRow(drawn, linked[0]); } : toggleList(marker, pins, here);
       marker.on("click", press);
       // Leaflet gives a marker role="button" and a tab stop but no keys: Enter and Space here.

@@ -117,6 +117,13 @@ def test_pins_and_rows_share_numbers_and_mark_each_other(page):
     assert "is-linked" in page.locator('.map-marker[data-number="1"]').get_attribute("class")
     page.locator('.map-marker[data-number="3"]').focus()
     assert "map-linked" in rows(page).nth(2).get_attribute("class")
+    # The mouse passing over row 3 and leaving it (or the page scrolling under a still mouse)
+    # leaves the focused pin and its row marked.
+    rows(page).nth(2).locator("h3").hover()
+    page.mouse.move(1, 1)
+    assert page.evaluate("() => document.activeElement.dataset.number") == "3"
+    assert "map-linked" in rows(page).nth(2).get_attribute("class")
+    assert "is-linked" in page.locator('.map-marker[data-number="3"]').get_attribute("class")
 
     # Pressing a pin (Enter, as a keyboard user would) takes you to its result.
     page.keyboard.press("Enter")
