@@ -36,7 +36,7 @@ from typing import NamedTuple
 from django.contrib.postgres.lookups import TrigramWordSimilar
 from django.contrib.postgres.search import SearchQuery, SearchRank, TrigramWordSimilarity
 from django.db import connections
-from django.db.models import Case, F, FloatField, Q, Value, When
+from django.db.models import BooleanField, Case, F, FloatField, Func, Q, Value, When
 from django.db.models.functions import Coalesce
 from django.db.models.sql import Query
 from django.utils.translation import get_language
@@ -294,11 +294,13 @@ class TextSearch:
             return None
         return "common" if self.reading.has_words and not self.query else "no_words"
 
-    def apply(self, queryset):
+    def apply(self, queryset, near_a_place=False):
         """``queryset`` filtered by the text and annotated with ``rank`` (higher is better).
 
         Without anything to search by, ``rank`` is the constant 0: order by it only when
-        ``searches`` (PostgreSQL refuses to order by a constant).
+        ``searches`` (PostgreSQL refuses to order by a constant). ``near_a_place``: the
+        queryset is also kept to a box on the map, and the words' test is priced so that
+        PostgreSQL combines the text index with the box's (migration resources/0014).
         """
         if not self.searches:
             return queryset.annotate(rank=Value(0.0, output_field=FloatField()))
@@ -306,7 +308,17 @@ class TextSearch:
             return _search_sqlite(queryset, self.query)
         if self.forgives_typos:
             return queryset.filter(_any_of(self.typo_matches)).annotate(rank=self.typo_rank)
-        return queryset.filter(self.exact_match).annotate(rank=self.exact_rank)
+        matches = queryset.filter(self.exact_match)
+        if near_a_place:
+            matches = matches.filter(
+                Func(
+                    F("search_vector"),
+                    self.tsquery,
+                    function="listing_words_match",
+                    output_field=BooleanField(),
+                )
+            )
+        return matches.annotate(rank=self.exact_rank)
 
     def _empty_on_postgresql(self):
         query = Query(self.scope.model)

@@ -12,7 +12,7 @@ from django.contrib.postgres.search import SearchQuery
 from django.db import connection, transaction
 
 from resources.models import Listing
-from resources.search import CONFIG
+from resources.search import CONFIG, TextSearch
 from tests import factories
 from tests.helpers import build_directory, found
 
@@ -157,3 +157,37 @@ def test_the_vector_weights_the_name_highest(directory):
     vector = Listing.objects.get(name="Lakeshore Recovery Center").search_vector
     assert "'lakeshor':1A" in vector
     assert re.search(r"'residenti':\d+C", vector), vector
+
+
+# Near a place the words' test is priced (migration resources/0014) -------------------------
+
+
+@pytest.mark.parametrize("text", [row[0] for row in EXPECTED])
+def test_the_priced_test_near_a_place_finds_what_the_plain_one_finds(directory, text):
+    listings = Listing.objects.published()
+    search = TextSearch(text, listings)
+    plain = search.apply(listings).order_by("-rank", "name").values_list("name", flat=True)
+    priced = search.apply(listings, near_a_place=True).order_by("-rank", "name")
+    assert list(priced.values_list("name", flat=True)) == list(plain)
+
+
+def test_only_a_search_near_a_place_prices_the_test_of_its_words(directory):
+    listings = Listing.objects.published()
+    search = TextSearch("suboxone", listings)
+    assert "listing_words_match" in str(search.apply(listings, near_a_place=True).query)
+    assert "listing_words_match" not in str(search.apply(listings).query)
+    # Typos are matched by trigrams, which the function does not test.
+    typo = TextSearch("alchoholics anonymus", listings)
+    assert "listing_words_match" not in str(typo.apply(listings, near_a_place=True).query)
+
+
+def test_the_function_answers_as_the_operator_does(directory):
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT listing_words_match(to_tsvector('english', 'buprenorphine clinic'), "
+            "to_tsquery('english', 'buprenorphine')), "
+            "listing_words_match(to_tsvector('english', 'sober house'), "
+            "to_tsquery('english', 'buprenorphine')), "
+            "listing_words_match(NULL, to_tsquery('english', 'buprenorphine'))"
+        )
+        assert cursor.fetchone() == (True, False, None)
