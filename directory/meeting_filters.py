@@ -43,7 +43,13 @@ from directory.filtering import (
 )
 from groups import schedule
 from groups.fellowships import FELLOWSHIPS
-from groups.models import Attendance, FellowshipApproach, FellowshipAudience, meeting_time_zones
+from groups.models import (
+    Attendance,
+    FellowshipApproach,
+    FellowshipAudience,
+    meeting_time_zones,
+    time_zones_near,
+)
 from resources import geo
 from resources.models import Term, Weekday, known_time_zones, time_zone_of_postal_code
 from resources.search import strip_near_me
@@ -197,9 +203,18 @@ class MeetingFilter(PlaceSearchFilterSet):
 
     @property
     def zones(self):
-        """The time zones meetings are held in: from the cache, else one cheap query."""
+        """The time zones the schedule conditions name: near a place, only those of meetings
+        that may be inside the circle (every condition costs time to build and compile);
+        else every zone meetings are held in. From the cache, else one query.
+
+        Read while filtering, once the form is cleaned, like ``filter_near``'s place.
+        """
         if self._zones is None:
-            self._zones = meeting_time_zones()
+            location = getattr(self.form, "cleaned_data", {}).get("near")
+            if location is None:
+                self._zones = meeting_time_zones()
+            else:
+                self._zones = time_zones_near(location, self.miles)
         return self._zones
 
     @property
@@ -431,9 +446,10 @@ class MeetingFilter(PlaceSearchFilterSet):
         ways = self.ways_to_more() if found < FEW_RESULTS else []
         for index, (_kind, _text, query) in enumerate(ways):
             other = MeetingFilter(QueryDict(query), self.queryset, moment=self.moment)
-            other._zones = self.zones
             if other.sent("near") == self.sent("near"):
                 other._visitor_zone = self.visitor_zone  # the same place: read it once
+                if other.sent("radius") == self.sent("radius"):
+                    other._zones = self.zones  # the same circle (or none)
             if way := self._ids_sql(other.qs):
                 parts.append(f"SELECT 'way', '{index}', COUNT(*) FROM ({way[0]}) way_{index}")
                 params += way[1]

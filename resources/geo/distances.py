@@ -57,7 +57,7 @@ def serving_region(queryset, region):
     return queryset.filter(Q(offers_online=True) | Q(offers_phone=True), serves_here)
 
 
-def _box_spans(latitude, longitude, miles):
+def box_spans(latitude, longitude, miles):
     """(south, north, [(west, east), …]): a box holding the whole circle, in degrees.
 
     The widest longitude span of a circle of angular radius r around latitude φ is
@@ -82,7 +82,7 @@ def _box_spans(latitude, longitude, miles):
 
 def _bounding_box(latitude, longitude, miles):
     """The box as conditions on the latitude and longitude columns (or annotations)."""
-    south, north, spans = _box_spans(latitude, longitude, miles)
+    south, north, spans = box_spans(latitude, longitude, miles)
     box = Q(latitude__gte=_decimal(south), latitude__lte=_decimal(north))
     return box & reduce(
         operator.or_,
@@ -94,7 +94,7 @@ def _indexed_box(latitude, longitude, miles):
     """The box as ``point(longitude, latitude) <@ box(…)``, which the GiST index
     ``listing_point_gist`` (migration 0006) answers on PostgreSQL. The B-tree on the two
     columns can only narrow by latitude: a band across the whole country."""
-    south, north, spans = _box_spans(latitude, longitude, miles)
+    south, north, spans = box_spans(latitude, longitude, miles)
     point = _point(Cast("longitude", FloatField()), Cast("latitude", FloatField()))
     return reduce(
         operator.or_,
