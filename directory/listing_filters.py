@@ -27,7 +27,7 @@ from django.db.models import F, OuterRef, Q, Subquery
 from django.utils.translation import gettext_lazy as _
 
 from directory.categories import ALL_FILTERS, KIND_NAMES, tagged
-from directory.choice_counts import count_choices
+from directory.choice_counts import count_choices, first_found
 from directory.filtering import (
     ChoicesFilter,
     Note,
@@ -56,6 +56,11 @@ VOCABULARY_FILTERS = (
 COUNTED_FILTERS = ("kind", "role", "fellowship", *VOCABULARY_FILTERS)
 # Single checkboxes, shown together under "Show only".
 TICK_FILTERS = ("new_clients", "beds", "open_now", "open_24_7")
+# A search page's search with words and no place ranks, shows and counts only the first this
+# many matches PostgreSQL finds, in no order, so that it stops reading early: "suboxone"
+# matches about 9,400 listings nationally, and ranking and counting them all cost about 1 s
+# a page (issue 18). The page says there are more, and that a place finds the near ones.
+NATIONAL_CAP = 500
 
 
 class Sort:
@@ -180,11 +185,16 @@ class ListingFilter(PlaceSearchFilterSet):
         error_messages={"invalid_choice": _("Choose how to sort from the list.")},
     )
 
-    def __init__(self, data=None, queryset=None, *, offered=ALL_FILTERS, **kwargs):
+    def __init__(
+        self, data=None, queryset=None, *, offered=ALL_FILTERS, cap_national=False, **kwargs
+    ):
         if queryset is None:
             queryset = Listing.objects.published()
         super().__init__(data, queryset, **kwargs)
         self.offered = offered
+        # The search page caps a national text search (NATIONAL_CAP); the API does not, so
+        # that a program paging through every match gets them all and their exact number.
+        self.cap_national = cap_national
 
     # Filtering
 
@@ -211,7 +221,31 @@ class ListingFilter(PlaceSearchFilterSet):
         uncounted = self._filtered(
             queryset, {name: value for name, value in data.items() if name not in chosen}
         )
-        return Filtered(uncounted, results=self.ordered(self._filtered(uncounted, chosen)))
+        results = self._filtered(uncounted, chosen)
+        if self.cap:
+            # Only the first matches found are ranked: the outer query reads those rows by
+            # their ids, to rank them, rather than searching the text again.
+            first = first_found(results, self.cap)
+            results = self.text_search.apply(self.queryset.filter(pk__in=first))
+        return Filtered(uncounted, results=self.ordered(results))
+
+    @property
+    def cap(self):
+        """How many matches this search ranks, shows and counts (``NATIONAL_CAP``) when it
+        has words and no place; None when it has all of them."""
+        searches_nationally = (
+            self.cap_national
+            and self.is_bound
+            and self.is_valid()
+            and not self.form.cleaned_data.get("near")
+            and self.text_search.searches
+        )
+        return NATIONAL_CAP if searches_nationally else None
+
+    @property
+    def more_than_cap(self):
+        """True when the search found more matches than it shows (see ``cap``)."""
+        return self.cap is not None and self.tally().more
 
     def _filtered(self, queryset, data):
         for name, value in data.items():
@@ -230,7 +264,8 @@ class ListingFilter(PlaceSearchFilterSet):
         return " ".join(strip_near_me(self.text)[0].split())
 
     def filter_text(self, queryset, name, text):
-        return self.text_search.apply(queryset)
+        near_a_place = bool(self.form.cleaned_data.get("near"))
+        return self.text_search.apply(queryset, near_a_place=near_a_place)
 
     def filter_near(self, queryset, name, location):
         miles = self.form.cleaned_data.get("radius") or geo.DEFAULT_RADIUS
@@ -333,11 +368,20 @@ class ListingFilter(PlaceSearchFilterSet):
 
         Each filter's choices are counted over the results of every other filter, so the
         number says how many listings have that choice whether or not a sibling is ticked.
+        A capped search (``cap``) counts them among the first ``cap`` listings found.
         """
+        return self._tally
+
+    @cached_property
+    def _tally(self):
         # count_choices flags each listing that meets every other filter with which of the
         # counted choices in use it meets.
-        uncounted = self.filtered.uncounted
-        return count_choices(uncounted, self.counted_filters(), self.counted_choices())
+        uncounted, chosen = self.filtered.uncounted, self.counted_choices()
+        # A capped search counts its results apart: the first found of them, unranked.
+        results = self._filtered(uncounted, chosen) if self.cap else None
+        return count_choices(
+            uncounted, self.counted_filters(), chosen, cap=self.cap, results=results
+        )
 
     def counted_filters(self):
         """The filters whose choices this page shows with a count."""

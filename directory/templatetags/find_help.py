@@ -99,6 +99,9 @@ def result_count(page, filterset):
         if near:
             return _("No results near %(place)s") % values
         return _("No results")
+    if filterset.more_than_cap:
+        # Words and no place: only the first matches found are shown (ListingFilter.cap).
+        return _("%(total)s+ results for “%(text)s”") % values
     if searched and near:
         message = ngettext(
             "%(total)s result for “%(text)s” near %(place)s",

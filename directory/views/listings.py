@@ -73,7 +73,9 @@ def find_help(request, category):
     listings = Listing.objects.searchable()
     if category:
         listings = category.apply(listings)
-    filterset = ListingFilter(data, listings, offered=category.filters if category else ALL_FILTERS)
+    filterset = ListingFilter(
+        data, listings, offered=category.filters if category else ALL_FILTERS, cap_national=True
+    )
     page, page_problem, counts, problems, notes = None, None, {}, [], []
     status = HTTPStatus.OK
     if filterset.is_valid():
