@@ -2,7 +2,6 @@
 page number they cannot show."""
 
 from dataclasses import dataclass
-from datetime import time
 from http import HTTPStatus
 
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
@@ -21,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from directory.filtering import Problem
+from directory.result_cards import HOURS_SEPARATOR, kept_cards, make_cards
 from resources.models import Listing, OpeningHours, Term, with_texts
 from resources.vocabularies import Vocabulary
 
@@ -64,15 +64,15 @@ class CountedOnPagePaginator(Paginator):
 
 
 class ListingPaginator(Paginator):
-    """Pages of listings found by a search, whose number is already known, read in two steps.
+    """Pages of listings found by a search, whose number is already known, as ``ResultCard``s.
 
     The order (rank, distance, name) is worked out on the listing table alone and gives
-    the page's ids and kinds; only those listings are then read, joined to the tables of
-    the kinds on the page, with their organization, fellowship and opening hours (one
-    text a listing, for "Open now · closes at 5 PM"), then their terms. Joining the six
-    kind tables to every match instead costs PostgreSQL more to plan (about 8 ms) than the
-    search costs to run, and to rank a national search it would join thousands of rows to
-    show 20.
+    the page's ids; the cards of those listings come from the cache when they are kept
+    (directory/result_cards.py). Only the others are read, joined to the tables of their
+    kinds, with their organization, fellowship and opening hours (one text a listing, for
+    "Open now · closes at 5 PM"), then their terms. Joining the six kind tables to every
+    match instead costs PostgreSQL more to plan (about 8 ms) than the search costs to run,
+    and to rank a national search it would join thousands of rows to show 20.
     """
 
     def __init__(self, results, count):
@@ -87,40 +87,41 @@ class ListingPaginator(Paginator):
         with_distance = "distance" in self.object_list.query.annotations
         columns = ["pk", "kind", "distance"] if with_distance else ["pk", "kind"]
         rows = list(self.object_list.values_list(*columns)[bottom : bottom + self.per_page])
-        found = (
-            # A Spanish page shows curators' Spanish summaries: read in one more query.
-            with_texts(Listing.objects.filter(pk__in=[row[0] for row in rows]))
-            .without_search_text()
-            .with_kind_details(kinds={row[1] for row in rows})
-            .annotate(hours_text=_opening_hours_text())
-            .prefetch_related(
-                # Only what a result shows: what it costs and which medications it offers.
-                Prefetch(
-                    "terms",
-                    queryset=Term.objects.filter(vocabulary__in=RESULT_VOCABULARIES),
-                    to_attr="result_terms",
-                )
-            )
-            .in_bulk()
-        )
-        listings = []
+        cards = kept_cards([row[0] for row in rows])
+        missing = [row for row in rows if row[0] not in cards]
+        if missing:
+            cards.update(make_cards(_read_listings(missing)))
+        page = []
         for pk, _kind, *distance in rows:
-            if pk in found:  # unless it was deleted in between
-                listing = found[pk]
-                listing.page_opening_hours = _read_opening_hours(listing.hours_text)
-                if with_distance:
-                    listing.distance = distance[0]
-                listings.append(listing)
-        return self._get_page(listings, number, self)
+            if pk in cards:  # unless it was deleted in between
+                card = cards[pk]
+                card.distance = distance[0] if with_distance else None
+                page.append(card)
+        return self._get_page(page, number, self)
 
 
-# A period as "weekday opens closes" ("0 07:00:00 17:00:00"), a listing's periods joined by
-# ";": read with the listing itself, since a prefetch of the hours would be one more query
-# on every page of results.
-HOURS_SEPARATOR = ";"
+def _read_listings(rows):
+    """The listings of ``rows`` (pk, kind, …) with all their cards show."""
+    return (
+        # A Spanish page shows curators' Spanish summaries: read in one more query.
+        with_texts(Listing.objects.filter(pk__in=[row[0] for row in rows]))
+        .without_search_text()
+        .with_kind_details(kinds={row[1] for row in rows})
+        .annotate(hours_text=_opening_hours_text())
+        .prefetch_related(
+            # Only what a result shows: what it costs and which medications it offers.
+            Prefetch(
+                "terms",
+                queryset=Term.objects.filter(vocabulary__in=RESULT_VOCABULARIES),
+                to_attr="result_terms",
+            )
+        )
+    )
 
 
 def _opening_hours_text():
+    """A listing's opening hours as one text (result_cards.HOURS_SEPARATOR), read with the
+    listing itself, since a prefetch of the hours would be one more query on every page."""
     as_text = [
         Cast("weekday", CharField()),
         Value(" "),
@@ -136,22 +137,6 @@ def _opening_hours_text():
         .values("text")
     )
     return Subquery(periods, output_field=CharField())
-
-
-def _read_opening_hours(text):
-    """The unsaved OpeningHours of ``_opening_hours_text()``, for ``open_status``."""
-    periods = []
-    for period in (text or "").split(HOURS_SEPARATOR):
-        if period:
-            weekday, opens, closes = period.split(" ")
-            periods.append(
-                OpeningHours(
-                    weekday=int(weekday),
-                    opens=time.fromisoformat(opens),
-                    closes=time.fromisoformat(closes),
-                )
-            )
-    return periods
 
 
 @dataclass(frozen=True)

@@ -111,6 +111,38 @@ def kept(name, parts, make, timeout, largest=None):
     return value
 
 
+def _many_keys(name, parts_list):
+    current = generation()
+    return {
+        parts: f"public:{current}:many:{name}:"
+        + hashlib.blake2b(repr(parts).encode(), digest_size=16).hexdigest()
+        for parts in parts_list
+    }
+
+
+def kept_many(name, parts_list):
+    """{parts: value} of the values kept under ``name`` for each of ``parts_list`` (public
+    values only, see ``keep_many``); what is missing, or a cache that cannot be reached,
+    is simply not in the answer."""
+    try:
+        keys = _many_keys(name, parts_list)
+        found = cache.get_many(keys.values())
+    except Exception:
+        logger.warning("The cache is unreachable; making %s afresh.", name, exc_info=True)
+        return {}
+    return {parts: found[key] for parts, key in keys.items() if key in found}
+
+
+def keep_many(name, values, timeout):
+    """Keep ``values`` {parts: value} under ``name`` for ``timeout`` seconds, in this
+    generation: any save of anything public leaves them behind."""
+    try:
+        keys = _many_keys(name, values)
+        cache.set_many({keys[parts]: value for parts, value in values.items()}, timeout)
+    except Exception:
+        logger.warning("The cache is unreachable; %s not kept.", name, exc_info=True)
+
+
 def connect_signals():
     """Forget kept pages when any public row changes. Safe to call more than once."""
     for label in PUBLIC_APPS:

@@ -5,8 +5,10 @@ from datetime import UTC, datetime
 import pytest
 from django.conf import settings as django_settings
 from django.urls import reverse
+from django.utils import timezone
 
 from groups.models import MeetingStatus
+from resources import public_cache
 from resources.models import Listing, ListingStatus
 from resources.public_cache import seconds_to_next_minute
 from resources.search_index import refresh_search_index
@@ -112,13 +114,19 @@ def test_signed_in_curators_and_query_strings_get_a_fresh_page(client, django_as
 
 
 def test_searches_are_never_kept(client):
-    make_clinician(name="Lakeside Counseling", city="Chicago")
+    listing = make_clinician(name="Lakeside Counseling", city="Chicago")
     client.get(reverse("directory:search"), {"q": "lakeside", "near": "60614"})
 
     keys = " ".join(django_cache_keys())
     assert "lakeside" not in keys.lower()
     assert "60614" not in keys
-    assert all(":page:" in key or "generation" in key or "home" in key for key in keys.split())
+    kept = ":page:", "generation", "home", ":many:result-card:"
+    assert all(any(what in key for what in kept) for key in keys.split())
+    # The one result card kept is named by the listing, the language and the day alone.
+    card_keys = [key for key in keys.split() if ":many:result-card:" in key]
+    parts = (listing.pk, "en", timezone.localdate().isoformat())
+    expected = public_cache._many_keys("result-card", [parts])[parts]
+    assert [key.split(":", 2)[-1] for key in card_keys] == [expected]
 
 
 def django_cache_keys():

@@ -172,12 +172,18 @@ def test_spanish_results_read_the_spanish_texts_in_one_query(client, django_asse
         ListingText.objects.create(listing=listing, language="es", summary=f"Resumen {number}.")
     with override("es"):
         url = reverse("directory:search")
-    client.get(url, {"q": "Consejera"})  # warm what is kept between requests
+    # Warm what is kept between requests, but no result card: nothing in Anchorage.
+    client.get(url, {"q": "Consejera", "near": "99501"})
     with django_assert_max_num_queries(30) as queries:
         page = client.get(url, {"q": "Consejera"})
     assert all(f"Resumen {number}." in page.text for number in range(3))
     texts = [q for q in queries.captured_queries if "listingtext" in q["sql"].lower()]
     assert len(texts) == 1
+    # Then the Spanish cards are kept (directory/result_cards.py): no texts to read.
+    with django_assert_max_num_queries(30) as queries:
+        again = client.get(url, {"q": "Consejera"})
+    assert all(f"Resumen {number}." in again.text for number in range(3))
+    assert not [q for q in queries.captured_queries if "listingtext" in q["sql"].lower()]
 
 
 def test_a_meeting_shows_its_spanish_notes_on_its_spanish_page(client):
