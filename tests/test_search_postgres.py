@@ -191,3 +191,6 @@ def test_the_function_answers_as_the_operator_does(directory):
             "listing_words_match(NULL, to_tsquery('english', 'buprenorphine'))"
         )
         assert cursor.fetchone() == (True, False, None)
+        # Its cost is what steers PostgreSQL to combine the two indexes (see the migration).
+        cursor.execute("SELECT procost FROM pg_proc WHERE proname = 'listing_words_match'")
+        assert cursor.fetchone()[0] >= 5000
