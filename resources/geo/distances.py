@@ -13,7 +13,7 @@ from functools import reduce
 
 from django.db import connections
 from django.db.models import BooleanField, Field, FloatField, Func, Q, Value
-from django.db.models.functions import ASin, Cast, Cos, Least, Power, Radians, Sin, Sqrt
+from django.db.models.functions import Cast
 
 RADIUS_CHOICES = (5, 10, 25, 50, 100)
 DEFAULT_RADIUS = 25
@@ -127,19 +127,51 @@ def _decimal(degrees):
     return Decimal(f"{degrees:.6f}")
 
 
-def _great_circle_miles(latitude, longitude):
-    """The haversine distance from a point to each row, built from portable DB functions.
+class GreatCircleMiles(Func):
+    """The haversine distance in miles from a point to each row, as one expression.
 
-    Terms that depend only on the visitor's point are computed here, in Python.
+    Terms that depend only on the visitor's point are computed here, in Python. Written as
+    one piece of SQL (with the databases' own RADIANS, SIN, ASIN…, which Django also gives
+    SQLite) rather than some thirty nested expressions, which Django copied each time a
+    search's queryset was filtered or annotated again: about 3 ms of every search near a
+    place (docs/performance.md).
     """
-    row_lat = Radians(Cast("latitude", FloatField()))
-    row_lng = Radians(Cast("longitude", FloatField()))
-    half = Value(0.5)
-    a = Power(Sin((row_lat - Value(math.radians(latitude))) * half), 2) + Value(
-        math.cos(math.radians(latitude))
-    ) * Cos(row_lat) * Power(Sin((row_lng - Value(math.radians(longitude))) * half), 2)
-    # Least() keeps rounding from pushing asin's argument past 1 for antipodal rows.
-    return Value(2 * EARTH_RADIUS_MILES) * ASin(Sqrt(Least(a, Value(1.0))))
+
+    output_field = FloatField()
+
+    def __init__(self, latitude, longitude):
+        super().__init__(Cast("latitude", FloatField()), Cast("longitude", FloatField()))
+        self.origin = (latitude, longitude)
+
+    def as_sql(self, compiler, connection, least="LEAST", **extra_context):
+        row_lat, lat_params = compiler.compile(self.source_expressions[0])
+        row_lng, lng_params = compiler.compile(self.source_expressions[1])
+        origin_lat, origin_lng = (math.radians(degrees) for degrees in self.origin)
+        # LEAST keeps rounding from pushing asin's argument past 1 for antipodal rows.
+        sql = (
+            f"(%s * ASIN(SQRT({least}("
+            f"POWER(SIN((RADIANS({row_lat}) - %s) * 0.5), 2) "
+            f"+ %s * COS(RADIANS({row_lat})) * POWER(SIN((RADIANS({row_lng}) - %s) * 0.5), 2)"
+            ", 1.0))))"
+        )
+        params = [
+            2 * EARTH_RADIUS_MILES,
+            *lat_params,
+            origin_lat,
+            math.cos(origin_lat),
+            *lat_params,
+            *lng_params,
+            origin_lng,
+        ]
+        return sql, params
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        # SQLite's two-argument MIN is LEAST.
+        return self.as_sql(compiler, connection, least="MIN", **extra_context)
+
+
+def _great_circle_miles(latitude, longitude):
+    return GreatCircleMiles(latitude, longitude)
 
 
 def _has_field(model, name):
