@@ -20,6 +20,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from directory.filtering import Problem
+from directory.meeting_cards import kept_cards as kept_meeting_cards
+from directory.meeting_cards import make_cards as make_meeting_cards
 from directory.result_cards import HOURS_SEPARATOR, kept_cards, make_cards
 from resources.models import Listing, OpeningHours, Term, with_texts
 from resources.vocabularies import Vocabulary
@@ -50,17 +52,57 @@ class CountedOnPagePaginator(Paginator):
         if number < 1:
             raise EmptyPage(self.error_messages["min_page"])
         bottom = (number - 1) * self.per_page
-        rows = []
+        rows, found = [], None
         if bottom < MAX_OFFSET:
-            counted = self.object_list.annotate(results_found=Window(Count("pk")))
-            rows = list(counted[bottom : bottom + self.per_page])
-        if rows:
-            self.count = rows[0].results_found
+            rows, found = self.counted_rows(bottom)
+        if found is not None:
+            self.count = found
         else:
             self.count = 0 if number == 1 else self.object_list.count()
         if number > self.num_pages:
             raise EmptyPage(self.error_messages["no_results"])
-        return self._get_page(rows, number, self)
+        return self._get_page(self.page_items(rows), number, self)
+
+    def counted_rows(self, bottom):
+        """The page's rows from ``bottom`` on, and the number of results (None: no rows)."""
+        counted = self.object_list.annotate(results_found=Window(Count("pk")))
+        rows = list(counted[bottom : bottom + self.per_page])
+        return rows, rows[0].results_found if rows else None
+
+    def page_items(self, rows):
+        """What the page lists of its rows."""
+        return rows
+
+
+class MeetingCardPaginator(CountedOnPagePaginator):
+    """Pages of the meeting finder's results as ``MeetingCard``s.
+
+    The page's rows are read as values, only the id (and the distance of a search near a
+    place), each carrying the number found; the cards of those meetings come from the cache
+    when they are kept (directory/meeting_cards.py). Only the others are read, with their
+    group, fellowship, place and types: as many queries as reading the page's meetings
+    themselves when none is kept, one fewer when all are.
+    """
+
+    def counted_rows(self, bottom):
+        with_distance = "distance" in self.object_list.query.annotations
+        columns = ["pk", "distance"] if with_distance else ["pk"]
+        counted = self.object_list.annotate(results_found=Window(Count("pk")))
+        rows = list(counted.values_list(*columns, "results_found")[bottom : bottom + self.per_page])
+        return rows, rows[0][-1] if rows else None
+
+    def page_items(self, rows):
+        cards = kept_meeting_cards([row[0] for row in rows])
+        missing = [row[0] for row in rows if row[0] not in cards]
+        if missing:
+            cards.update(make_meeting_cards(missing))
+        page = []
+        for pk, *distance, _found in rows:
+            if pk in cards:  # unless it was archived in between
+                card = cards[pk]
+                card.distance = distance[0] if distance else None
+                page.append(card)
+        return page
 
 
 class ListingPaginator(Paginator):

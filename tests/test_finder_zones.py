@@ -244,14 +244,15 @@ def test_a_meeting_in_a_new_zone_shows_at_once(client, monkeypatch):
 def test_the_zones_cost_no_query_of_their_own(client, monkeypatch, django_assert_num_queries):
     monkeypatch.setattr(timezone, "now", lambda: MOMENTS[0])
     meetings_round_the_border()
-    # 1 the zones and their boxes (then kept), 2 the page of meetings, 3 their types,
-    # 4 the types' counts: as many as when the zones were not narrowed.
+    # 1 the zones and their boxes (then kept), 2 the page of meetings, 3 the meetings to
+    # make cards of, with their types, 4 the types' counts: as many as when the zones were
+    # not narrowed. Again: the zones and the cards are kept (directory/meeting_cards.py).
     with django_assert_num_queries(4):
         what_the_page_shows(client, "near=46360&day=today")
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(2):
         what_the_page_shows(client, "near=46360&day=today")
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(3):  # meetings not shown yet: their cards are made
         what_the_page_shows(client, "day=today")
     every_zone(monkeypatch)
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(2):
         what_the_page_shows(client, "near=46360&day=today")

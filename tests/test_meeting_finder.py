@@ -407,17 +407,18 @@ def test_finder_query_count_does_not_grow_with_results(client, django_assert_num
             place=make_place() if i % 3 else None,
             types=["O", "SP"],
         )
-    # 1 the time zones meetings are held in, 2 the page of meetings with group, fellowship
-    # and place, each row carrying how many were found, 3 their types, 4 how many of the
-    # results have each type (and, with few results, what the ways to more would find).
+    # 1 the time zones meetings are held in, 2 the page's meeting ids, each row carrying
+    # how many were found, 3 those meetings with group, fellowship, place and types, to make
+    # their cards, 4 how many of the results have each type (and, with few results, what
+    # the ways to more would find).
     with django_assert_num_queries(4):
         response = find(client, "day=any&near=60614&types=O")
     assert len(names(response)) == n
     assert f"{n} meetings" in response.text
-    # The time zones are kept until a meeting changes.
-    with django_assert_num_queries(3):
+    # The time zones are kept until a meeting changes, and so are the meetings' cards.
+    with django_assert_num_queries(2):
         find(client)
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(2):
         response = find(client, "near=Chicago, IL")
     assert len(names(response)) == n
 

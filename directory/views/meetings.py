@@ -10,7 +10,7 @@ from django.views.generic import DetailView, ListView
 
 from directory.categories import KIND_NAMES
 from directory.meeting_filters import CLEAR_FILTERS, MeetingFilter
-from directory.pagination import CountedOnPagePaginator, paginate
+from directory.pagination import MeetingCardPaginator, paginate
 from groups import calendar, schedule
 from groups.models import Fellowship, Meeting, SupportGroup
 from moderation.models import with_pending_notice
@@ -43,7 +43,7 @@ def meeting_finder(request):
     if filterset.is_valid():
         notes = filterset.notes()
         page, page_problem, status = paginate(
-            request, CountedOnPagePaginator(filterset.qs.with_details(), MEETINGS_PER_PAGE)
+            request, MeetingCardPaginator(filterset.qs, MEETINGS_PER_PAGE)
         )
         if page_problem:
             problems.append(page_problem)
