@@ -23,7 +23,7 @@ from directory.filtering import Problem
 from directory.meeting_cards import kept_cards as kept_meeting_cards
 from directory.meeting_cards import make_cards as make_meeting_cards
 from directory.result_cards import HOURS_SEPARATOR, kept_cards, make_cards
-from resources.models import Listing, OpeningHours, Term, with_texts
+from resources.models import Listing, OpeningHours, Term, keep_summary, with_summaries
 from resources.vocabularies import Vocabulary
 
 RESULTS_PER_PAGE = 20
@@ -144,9 +144,9 @@ class ListingPaginator(Paginator):
 
 def _read_listings(rows):
     """The listings of ``rows`` (pk, kind, …) with all their cards show."""
-    return (
-        # A Spanish page shows curators' Spanish summaries: read in one more query.
-        with_texts(Listing.objects.filter(pk__in=[row[0] for row in rows]))
+    listings = list(
+        # A Spanish page shows curators' Spanish summaries, read with the listings.
+        with_summaries(Listing.objects.filter(pk__in=[row[0] for row in rows]))
         .without_search_text()
         .with_kind_details(kinds={row[1] for row in rows})
         .annotate(hours_text=_opening_hours_text())
@@ -159,6 +159,9 @@ def _read_listings(rows):
             )
         )
     )
+    for listing in listings:
+        keep_summary(listing)
+    return listings
 
 
 def _opening_hours_text():

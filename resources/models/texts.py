@@ -9,7 +9,7 @@ from typing import NamedTuple
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Prefetch
+from django.db.models import OuterRef, Subquery
 from django.utils.html import format_html
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -21,7 +21,8 @@ __all__ = [
     "page_language",
     "Shown",
     "shown",
-    "with_texts",
+    "with_summaries",
+    "keep_summary",
     "text_of",
     "ListingText",
     "TranslatedTexts",
@@ -67,14 +68,26 @@ def shown(translated, english, language):
     return Shown(english, settings.LANGUAGE_CODE, language)
 
 
-def with_texts(queryset, language=None):
-    """``queryset`` (of listings or meetings) with the texts a page in ``language`` shows
-    read in one query; unchanged for a page in English, which shows none."""
+def with_summaries(queryset, language=None):
+    """``queryset`` of listings with the summary a page in ``language`` shows, read with each
+    listing (``page_summary``): a prefetch of the texts would be one more query on every page
+    of results. Unchanged for a page in English, which shows none. Each listing read so is
+    then given to ``keep_summary``."""
     language = page_language(language)
     if language == settings.LANGUAGE_CODE:
         return queryset
-    texts = queryset.model._meta.get_field("texts").related_model.objects.filter(language=language)
-    return queryset.prefetch_related(Prefetch("texts", queryset=texts))
+    summaries = ListingText.objects.filter(listing=OuterRef("pk"), language=language)
+    return queryset.annotate(page_summary=Subquery(summaries.values("summary")[:1]))
+
+
+def keep_summary(listing, language=None):
+    """Keep on ``listing`` (read ``with_summaries``) its text in ``language`` for ``text_of``:
+    the summary alone, which is all a list of results shows of it."""
+    language = page_language(language)
+    if language != settings.LANGUAGE_CODE:
+        summary = listing.page_summary
+        text = None if summary is None else ListingText(language=language, summary=summary)
+        listing.__dict__.setdefault("_texts_by_language", {})[language] = text
 
 
 def text_of(obj, language):
