@@ -15,7 +15,7 @@ small templates (``meeting_result_head.html``, ``meeting_result_body.html``).
 """
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import time
 
 from django.db.models import CharField, OuterRef, StringAgg, Subquery, Value
@@ -75,6 +75,11 @@ class MeetingCard:
         return self.url
 
 
+# The name cards are kept under, with the card's fields: a release that changes them starts
+# afresh instead of reading cards kept by the one before, which would lack the new fields.
+KEPT_AS = "meeting-card:" + ",".join(field.name for field in fields(MeetingCard))
+
+
 def _parts(pk):
     # The page's language gives the words and the links; nothing in a card depends on the day.
     return (pk, get_language())
@@ -82,16 +87,14 @@ def _parts(pk):
 
 def kept_cards(pks):
     """{pk: MeetingCard} of the meetings whose cards are kept, without their distance."""
-    kept = public_cache.kept_many("meeting-card", [_parts(pk) for pk in pks])
+    kept = public_cache.kept_many(KEPT_AS, [_parts(pk) for pk in pks])
     return {parts[0]: card for parts, card in kept.items()}
 
 
 def make_cards(pks):
     """{pk: MeetingCard} of the meetings ``pks`` (those still there), which are then kept."""
     cards = {meeting.pk: _card_of(meeting) for meeting in _read_meetings(pks)}
-    public_cache.keep_many(
-        "meeting-card", {_parts(pk): card for pk, card in cards.items()}, CARD_SECONDS
-    )
+    public_cache.keep_many(KEPT_AS, {_parts(pk): card for pk, card in cards.items()}, CARD_SECONDS)
     return cards
 
 

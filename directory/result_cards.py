@@ -14,7 +14,7 @@ card takes the listing's rows and two small templates (``result_card_head.html``
 ``result_card_body.html``), about half a millisecond a card (docs/performance.md).
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import time
 
 from django.template.loader import render_to_string
@@ -61,6 +61,11 @@ class ResultCard:
         return read_opening_hours(self.hours_text)
 
 
+# The name cards are kept under, with the card's fields: a release that changes them starts
+# afresh instead of reading cards kept by the one before, which would lack the new fields.
+KEPT_AS = "result-card:" + ",".join(field.name for field in fields(ResultCard))
+
+
 def read_opening_hours(text):
     """The unsaved OpeningHours of a listing's hours as one text (see HOURS_SEPARATOR)."""
     periods = []
@@ -85,7 +90,7 @@ def _parts(pk):
 
 def kept_cards(pks):
     """{pk: ResultCard} of the listings whose cards are kept, without their distance."""
-    kept = public_cache.kept_many("result-card", [_parts(pk) for pk in pks])
+    kept = public_cache.kept_many(KEPT_AS, [_parts(pk) for pk in pks])
     return {parts[0]: card for parts, card in kept.items()}
 
 
@@ -93,9 +98,7 @@ def make_cards(listings):
     """{pk: ResultCard} of ``listings`` (read with their kind, terms, texts and
     ``hours_text``), which are then kept."""
     cards = {listing.pk: _card_of(listing) for listing in listings}
-    public_cache.keep_many(
-        "result-card", {_parts(pk): card for pk, card in cards.items()}, CARD_SECONDS
-    )
+    public_cache.keep_many(KEPT_AS, {_parts(pk): card for pk, card in cards.items()}, CARD_SECONDS)
     return cards
 
 

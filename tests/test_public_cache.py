@@ -7,6 +7,7 @@ from django.conf import settings as django_settings
 from django.urls import reverse
 from django.utils import timezone
 
+from directory import result_cards
 from groups.models import MeetingStatus
 from resources import public_cache
 from resources.models import Listing, ListingStatus
@@ -125,7 +126,7 @@ def test_searches_are_never_kept(client):
     # The one result card kept is named by the listing, the language and the day alone.
     card_keys = [key for key in keys.split() if ":many:result-card:" in key]
     parts = (listing.pk, "en", timezone.localdate().isoformat())
-    expected = public_cache._many_keys("result-card", [parts])[parts]
+    expected = public_cache._many_keys(result_cards.KEPT_AS, [parts])[parts]
     assert [key.split(":", 2)[-1] for key in card_keys] == [expected]
 
 

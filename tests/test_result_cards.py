@@ -7,6 +7,7 @@ import pytest
 from django.urls import reverse
 from django.utils.translation import override
 
+from directory import result_cards
 from directory.result_cards import kept_cards
 from directory.templatetags.opening import open_status_at
 from resources.models import Weekday
@@ -89,3 +90,13 @@ def test_without_the_cache_the_cards_are_made_on_each_page(client, settings):
         page = client.get(SEARCH, {"q": "counseling", "near": "60614"})
         assert page.status_code == 200
         assert "Call 312-555-0100" in page.text
+
+
+def test_a_release_that_changes_the_card_does_not_read_the_old_ones(client, monkeypatch):
+    listing = make_clinician(name="Lincoln Park Counseling")
+    client.get(SEARCH, {"q": "counseling"})
+    with override("en"):
+        assert listing.pk in kept_cards([listing.pk])
+        # The fields are in the name cards are kept under: other fields, other keys.
+        monkeypatch.setattr(result_cards, "KEPT_AS", result_cards.KEPT_AS + ",new_field")
+        assert kept_cards([listing.pk]) == {}
