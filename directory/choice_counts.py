@@ -34,7 +34,7 @@ def count_choices(listings, counted, chosen, cap=None, results=None):
     that says, for each row, which of the chosen filters it meets; each count then reads
     that table, keeping the rows that meet every chosen filter but its own.
 
-    With a ``cap``, only the first ``cap`` listings found (``first_found``) are read into
+    With a ``cap``, only the first ``cap`` listings found (``ids_found_first``) are read into
     that table, and the ``results`` (``listings`` that meet the chosen filters too) are
     counted up to ``cap`` + 1, which says whether there are more than ``cap``.
     """
@@ -122,20 +122,6 @@ def count_choices(listings, counted, chosen, cap=None, results=None):
     if cap and total > cap:
         return Tally(total=cap, options=options, more=True)
     return Tally(total=total, options=options)
-
-
-def first_found(listings, cap):
-    """``listings`` as a condition on the id: the first ``cap`` the database finds.
-
-    In no order, so that the scan stops there. The matches are found in a materialized
-    CTE: given a LIMIT, PostgreSQL would rather test the text condition on each row of the
-    table until it has enough (about 25 ms for 500 of "suboxone"'s 9,400 matches) than
-    read them from the text index (about 5 ms).
-    """
-    sql, params = _ids(listings)
-    return RawSQL(
-        f"WITH found (id) AS MATERIALIZED ({sql}) SELECT id FROM found LIMIT {int(cap)}", params
-    )
 
 
 def _ids(listings):

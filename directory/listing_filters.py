@@ -27,7 +27,7 @@ from django.db.models import F, OuterRef, Q, Subquery
 from django.utils.translation import gettext_lazy as _
 
 from directory.categories import ALL_FILTERS, KIND_NAMES, tagged
-from directory.choice_counts import count_choices, first_found
+from directory.choice_counts import count_choices
 from directory.filtering import (
     ChoicesFilter,
     Note,
@@ -39,7 +39,7 @@ from directory.filtering import (
 )
 from groups.fellowships import FELLOWSHIPS
 from resources import geo
-from resources.models import ClinicianRole, Listing
+from resources.models import ClinicianRole, Listing, ids_found_first
 from resources.search import TextSearch, strip_near_me
 from resources.vocabularies import Vocabulary, term_choices
 
@@ -225,7 +225,7 @@ class ListingFilter(PlaceSearchFilterSet):
         if self.cap:
             # Only the first matches found are ranked: the outer query reads those rows by
             # their ids, to rank them, rather than searching the text again.
-            first = first_found(results, self.cap)
+            first = ids_found_first(results, self.cap)
             results = self.text_search.apply(self.queryset.filter(pk__in=first))
         return Filtered(uncounted, results=self.ordered(results))
 

@@ -15,6 +15,7 @@ from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.db.models.expressions import RawSQL
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import capfirst
@@ -48,6 +49,7 @@ __all__ = [
     "ListingKeptError",
     "listing_history",
     "OpeningHours",
+    "ids_found_first",
 ]
 
 
@@ -64,6 +66,21 @@ KIND_RELATIONS = {
     ListingKind.COMMUNITY_RESOURCE: "communityresource",
     ListingKind.SUPPORT_GROUP: "supportgroup",
 }
+
+
+def ids_found_first(queryset, limit=None):
+    """The ids of ``queryset`` (at most ``limit``, in no order) as a condition for
+    ``pk__in=``, which PostgreSQL works out on its own first, in a materialized CTE.
+
+    Planning the whole query instead, PostgreSQL may walk an index in the outer query's order
+    and test each row until it has enough; when the matches lie far along that order it
+    reads most of the table. The first 500 matches of a national search: 25 ms instead of 5,
+    read from the text index. The admin's first 100 listings named "…lakeside…" in name
+    order: 280 ms (1.5 s cold) instead of 15, names with "Lakeside" all being at L.
+    """
+    sql, params = queryset.order_by().values("pk").query.sql_with_params()
+    limit = "" if limit is None else f" LIMIT {int(limit)}"
+    return RawSQL(f"WITH found (id) AS MATERIALIZED ({sql}) SELECT id FROM found{limit}", params)
 
 
 def typed_listing_models():
