@@ -140,6 +140,9 @@ def test_without_a_tile_server_nothing_leaves_the_site_and_no_street_map_is_offe
     page.goto(SEARCH)
     wait_for_the_map(page, 3)
     assert page.get_by_role("button", name="Show street map").count() == 0
+    # The county lines are fetched once the states are drawn and the map has zoomed: wait
+    # for them (they came a moment after the states in one CI run) rather than count at once.
+    page.locator(".map-leaflet path.map-county").first.wait_for(state="attached")
     assert page.locator(".map-leaflet path.map-county").count() > 0
     credit = page.locator(".leaflet-control-attribution")
     assert credit.is_visible()
